@@ -1,0 +1,1 @@
+"""socialbot: runs an organisation's social media programme from inside Slack."""

@@ -1,0 +1,97 @@
+"""Assembling the Bolt app and serving it over HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from sqlalchemy import text
+
+import handlers
+from bot.config import ConfigError, Settings
+from bot.runtime import Runtime
+
+log = logging.getLogger("socialbot")
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries dropped connections."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+        ],
+    )
+
+
+def build_app(runtime: Runtime) -> App:
+    settings = runtime.settings
+    try:
+        # Bolt checks the token with auth.test here, so a bad token stops start-up.
+        app = App(
+            client=make_client(settings),
+            signing_secret=settings.signing_secret,
+            request_verification_enabled=True,
+            process_before_response=False,
+            listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
+            logger=logging.getLogger("slack_bolt"),
+        )
+    except BoltError:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN was refused by Slack (auth.test failed): "
+            "copy a current Bot User OAuth Token into .env."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"SLACK_API_URL could not be reached ({type(exc).__name__}): check the network, "
+            "or unset SLACK_API_URL to use Slack's own."
+        ) from None
+    handlers.register(app, runtime)
+    return app
+
+
+class WsgiApp:
+    """Slack's events path, plus a health check that also proves the database answers."""
+
+    def __init__(self, app: App, runtime: Runtime) -> None:
+        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._runtime = runtime
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == HEALTH_PATH:
+            try:
+                with self._runtime.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+            except Exception:
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"database unavailable\n"]
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok\n"]
+        return self._slack(environ, start_response)
+
+
+def make_http_server(app: App, runtime: Runtime, *, host: str, port: int) -> Any:
+    """A waitress server (threaded, production-grade) for HTTP mode; call .run() / .close()."""
+    from waitress import create_server
+
+    return create_server(WsgiApp(app, runtime), host=host, port=port, threads=16, ident="socialbot")
+
+
+def run_socket_mode(app: App, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    assert settings.slack_app_token is not None
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()

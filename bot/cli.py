@@ -1,0 +1,249 @@
+"""`python -m bot …`: serve, worker, org load, schedule import, jobs, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger("socialbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="socialbot: run the organisation's social media programme from Slack.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="listen for Slack (HTTP on $PORT, or Socket Mode when SLACK_APP_TOKEN is set) "
+        "and run the scheduler",
+        description="Listen for Slack requests and run the scheduler in one process. HTTP mode "
+        "serves POST /slack/events on $PORT; with SLACK_APP_TOKEN set it uses Socket Mode.",
+    )
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run scheduled jobs here (for extra web replicas; run one `worker`)",
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind in HTTP mode")
+
+    commands.add_parser(
+        "worker",
+        help="run the scheduler alone",
+        description="Run scheduled jobs, without listening for Slack. Run exactly one.",
+    )
+
+    org = commands.add_parser("org", help="the organisation file").add_subparsers(
+        dest="org_command", required=True, metavar="ACTION"
+    )
+    load = org.add_parser(
+        "load",
+        help="load the organisation from a TOML file",
+        description="Validate the whole file, then update storage in place. Departments, "
+        "people and accounts no longer in the file are retired, never deleted.",
+    )
+    load.add_argument("path", type=Path, help="the organisation TOML file")
+
+    schedule = commands.add_parser("schedule", help="the posting schedule").add_subparsers(
+        dest="schedule_command", required=True, metavar="ACTION"
+    )
+    imp = schedule.add_parser(
+        "import",
+        help="import schedule slots from CSV",
+        description="Columns department,due,platform,topic,contributor and optionally "
+        "account. All-or-nothing; importing the same file again adds nothing twice.",
+    )
+    imp.add_argument("path", type=Path, help="the CSV file")
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(
+        dest="jobs_command", required=True, metavar="ACTION"
+    )
+    jobs.add_parser("list", help="list the jobs and when they run")
+    run = jobs.add_parser(
+        "run",
+        help="run one job once",
+        description="Run one scheduled job once, as if the clock read --at.",
+    )
+    run.add_argument("name", help="the job's name (see `jobs list`)")
+    run.add_argument(
+        "--at",
+        type=_instant,
+        default=None,
+        help="ISO-8601 date-time the job should believe it is (default: now; naive = UTC)",
+    )
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a realistic month against a fake Slack and print the conversation",
+        description="No Slack needed: seeds a sample organisation into a throwaway database, "
+        "runs a month against a local fake Slack Web API and prints what the bot said.",
+    )
+    demo.add_argument("--out", type=Path, default=None, help="folder for generated files")
+    return parser
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 date-time (e.g. 2027-01-05T09:00:00+00:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(args.out)
+        settings = load_settings()
+        configure(settings.log_format, settings.log_level)
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"socialbot: {exc}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import Runtime
+
+    if args.command == "jobs" and args.jobs_command == "list":
+        return _jobs_list()
+    runtime = Runtime.start(settings)
+    if args.command == "serve":
+        return _serve(runtime, scheduler=not args.no_scheduler, host=args.host)
+    if args.command == "worker":
+        return _worker(runtime)
+    if args.command == "org":
+        return _org_load(runtime, args.path)
+    if args.command == "schedule":
+        return _schedule_import(runtime, args.path)
+    if args.command == "jobs":
+        return _jobs_run(runtime, args.name, args.at)
+    raise AssertionError(args.command)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+
+
+def _org_load(runtime: Runtime, path: Path) -> int:
+    from bot.organisation.service import load_organisation
+    from bot.organisation.spec import OrganisationFileError, parse_organisation
+
+    try:
+        spec = parse_organisation(_read(path))
+    except OrganisationFileError as exc:
+        print(f"{path}: {len(exc.problems)} problem(s); nothing was changed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    with runtime.session() as session:
+        summary = load_organisation(session=session, spec=spec, now=runtime.now())
+    print(f"Loaded {path}:")
+    for line in summary.lines():
+        print(f"  {line}")
+    return 0
+
+
+def _schedule_import(runtime: Runtime, path: Path) -> int:
+    from bot.schedule.csv_import import ScheduleImportError
+    from bot.schedule.service import NoOrganisation, import_schedule
+
+    try:
+        with runtime.session() as session:
+            summary = import_schedule(
+                session=session, text=_read(path), source=path.name, now=runtime.now()
+            )
+    except ScheduleImportError as exc:
+        print(f"{path}: {len(exc.problems)} problem(s); nothing was imported:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except NoOrganisation as exc:
+        raise ConfigError(str(exc)) from None
+    print(f"Imported {path}: {summary}")
+    return 0
+
+
+def _jobs_list() -> int:
+    from jobs.registry import all_jobs
+
+    for job in all_jobs().values():
+        print(f"{job.name:<12} {job.description}")
+    return 0
+
+
+def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
+    from bot.app import make_client
+    from jobs.registry import UnknownJob, run_job
+
+    try:
+        summary = run_job(
+            name, runtime=runtime, client=make_client(runtime.settings), at=at or runtime.now()
+        )
+    except UnknownJob as exc:
+        raise ConfigError(str(exc)) from None
+    print(f"{name}: {summary}")
+    return 0
+
+
+def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
+    from bot.app import build_app, make_http_server, run_socket_mode
+    from jobs.scheduler import build_scheduler
+
+    app = build_app(runtime)
+    background = None
+    if scheduler:
+        background = build_scheduler(runtime=runtime, client=app.client, blocking=False)
+        background.start()
+    try:
+        if runtime.settings.socket_mode:
+            log.info("serving", extra={"detail": "socket mode"})
+            run_socket_mode(app, runtime.settings)
+        else:
+            server = make_http_server(app, runtime, host=host, port=runtime.settings.port)
+            signal.signal(signal.SIGTERM, lambda *_: server.close())
+            log.info("serving", extra={"detail": f"http on {host}:{runtime.settings.port}"})
+            with suppress(OSError, ValueError):  # the socket closes under it on SIGTERM
+                server.run()
+    finally:
+        if background is not None:
+            background.shutdown(wait=False)
+    return 0
+
+
+def _worker(runtime: Runtime) -> int:
+    from bot.app import make_client
+    from jobs.scheduler import build_scheduler
+
+    scheduler = build_scheduler(
+        runtime=runtime, client=make_client(runtime.settings), blocking=True
+    )
+    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    log.info("worker started")
+    scheduler.start()
+    return 0

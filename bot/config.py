@@ -1,0 +1,136 @@
+"""One typed settings object, read from the environment (and `.env` for local use)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "socialbot.db")
+SLACK_API_URL = "https://slack.com/api/"
+
+# What to tell an operator for each variable: where to find it or how to write it.
+HINTS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions into .env",
+    "SLACK_SIGNING_SECRET": "copy the Signing Secret from Basic Information into .env",
+    "SLACK_APP_TOKEN": "create an app-level token (xapp-…) with connections:write, or unset it "
+    "to use HTTP mode",
+    "SLACK_API_URL": "set it to the Web API base URL, e.g. https://slack.com/api/",
+    "DATABASE_URL": "use e.g. sqlite:///data/socialbot.db or postgresql+psycopg://user@host/db",
+    "PORT": "set it to a port number between 1 and 65535",
+    "LOG_FORMAT": "set it to 'text' or 'json'",
+    "LOG_LEVEL": "set it to DEBUG, INFO, WARNING or ERROR",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line an operator can act on."""
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=SLACK_API_URL, alias="SLACK_API_URL")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    log_format: LogFormat = Field(default=LogFormat.TEXT, alias="LOG_FORMAT")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url_shape(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        if value.startswith("postgres://"):  # the form Heroku-style platforms hand out
+            value = "postgresql://" + value.removeprefix("postgres://")
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("is not a database URL") from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError("must be a sqlite:// or postgresql:// URL")
+        if url.drivername == "postgresql":  # psycopg 3 is the driver we ship
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_shape(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("is not a log level")
+        return level
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Raise ConfigError unless the settings Slack needs to talk to us are present."""
+        for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
+            if getattr(self, name.lower()) is None:
+                raise ConfigError(f"{name} is not set: {HINTS[name]}.")
+
+    @property
+    def bot_token(self) -> str:
+        self.require_slack()
+        assert self.slack_bot_token is not None
+        return self.slack_bot_token.get_secret_value()
+
+    @property
+    def signing_secret(self) -> str:
+        self.require_slack()
+        assert self.slack_signing_secret is not None
+        return self.slack_signing_secret.get_secret_value()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings; a bad one becomes a ConfigError naming the variable, never its value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "configuration"
+        reason = error["msg"].removeprefix("Value error, ")
+        reason = reason[:1].lower() + reason[1:]
+        hint = HINTS.get(name, "check its value")
+        raise ConfigError(f"{name} is invalid ({reason}): {hint}.") from None

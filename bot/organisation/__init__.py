@@ -1,0 +1,1 @@
+"""The organisation: its timezone, departments, people and their roles, and its accounts."""

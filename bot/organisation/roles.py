@@ -1,0 +1,84 @@
+"""Who someone is in the programme, and the pure decisions that follow from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OVERALL_COORDINATOR = "overall_coordinator"
+    COORDINATOR = "coordinator"
+    CONTRIBUTOR = "contributor"
+
+
+@dataclass(frozen=True)
+class Membership:
+    role: Role
+    department_id: int | None
+
+
+@dataclass(frozen=True)
+class Roles:
+    user_id: str
+    overall: bool
+    coordinates: frozenset[int]
+    contributes: frozenset[int]
+
+    @classmethod
+    def from_memberships(cls, user_id: str, memberships: Iterable[Membership]) -> Roles:
+        items = list(memberships)
+        return cls(
+            user_id=user_id,
+            overall=any(m.role is Role.OVERALL_COORDINATOR for m in items),
+            coordinates=frozenset(
+                m.department_id
+                for m in items
+                if m.role is Role.COORDINATOR and m.department_id is not None
+            ),
+            contributes=frozenset(
+                m.department_id
+                for m in items
+                if m.role is Role.CONTRIBUTOR and m.department_id is not None
+            ),
+        )
+
+    @property
+    def is_member(self) -> bool:
+        return self.overall or bool(self.coordinates or self.contributes)
+
+    @property
+    def departments(self) -> frozenset[int]:
+        return self.coordinates | self.contributes
+
+    @property
+    def headline(self) -> Role | None:
+        """The most senior role, which decides what help and App Home show first."""
+        if self.overall:
+            return Role.OVERALL_COORDINATOR
+        if self.coordinates:
+            return Role.COORDINATOR
+        if self.contributes:
+            return Role.CONTRIBUTOR
+        return None
+
+
+class Refusal(StrEnum):
+    NOT_IN_PROGRAMME = "not_in_programme"
+    OTHER_DEPARTMENT = "other_department"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Refusal | None = None
+
+
+def decide_view_department(roles: Roles, department_id: int) -> Decision:
+    """Overall coordinators see every department; everyone else sees the ones they belong to."""
+    if not roles.is_member:
+        return Decision(False, Refusal.NOT_IN_PROGRAMME)
+    if roles.overall or department_id in roles.departments:
+        return Decision(True)
+    return Decision(False, Refusal.OTHER_DEPARTMENT)

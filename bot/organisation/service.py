@@ -1,0 +1,173 @@
+"""Loading the organisation file into storage, and reading people's roles back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.organisation.roles import Membership as RoleMembership
+from bot.organisation.roles import Role, Roles
+from bot.organisation.spec import OrganisationSpec
+from storage.models import Account, Department, Membership, Organisation
+from storage.repositories import organisation as repo
+
+
+@dataclass
+class Tally:
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.retired} retired"
+
+
+@dataclass
+class LoadSummary:
+    departments: Tally = field(default_factory=Tally)
+    memberships: Tally = field(default_factory=Tally)
+    accounts: Tally = field(default_factory=Tally)
+
+    def lines(self) -> list[str]:
+        return [
+            f"departments: {self.departments}",
+            f"roles: {self.memberships}",
+            f"accounts: {self.accounts}",
+        ]
+
+
+def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime) -> LoadSummary:
+    """Bring storage in line with the file. Nothing is deleted: what left the file is retired,
+    so slots and history that point at it survive."""
+    summary = LoadSummary()
+    org = repo.get_organisation(session)
+    if org is None:
+        org = Organisation(id=1, timezone=spec.timezone, leadership_channel=spec.leadership_channel)
+    org.name = spec.name
+    org.timezone = spec.timezone
+    org.leadership_channel = spec.leadership_channel
+    org.default_due_hour = spec.default_due_hour
+    org.updated_at = now
+    session.add(org)
+
+    departments = _sync_departments(session, spec, now, summary.departments)
+    _sync_memberships(session, spec, departments, now, summary.memberships)
+    _sync_accounts(session, spec, departments, now, summary.accounts)
+    return summary
+
+
+def _sync_departments(
+    session: Session, spec: OrganisationSpec, now: datetime, tally: Tally
+) -> dict[str, Department]:
+    existing = {d.name.casefold(): d for d in repo.all_departments(session)}
+    wanted: dict[str, Department] = {}
+    for item in spec.departments:
+        key = item.name.casefold()
+        department = existing.get(key)
+        if department is None:
+            department = Department(name=item.name, review_channel=item.review_channel)
+            tally.added += 1
+        elif (department.name, department.review_channel, department.active) != (
+            item.name,
+            item.review_channel,
+            True,
+        ):
+            tally.updated += 1
+        department.name = item.name
+        department.review_channel = item.review_channel
+        department.active = True
+        department.updated_at = now
+        session.add(department)
+        wanted[key] = department
+    for key, department in existing.items():
+        if key not in wanted and department.active:
+            department.active = False
+            department.updated_at = now
+            session.add(department)
+            tally.retired += 1
+    session.flush()
+    return wanted
+
+
+def _sync_memberships(
+    session: Session,
+    spec: OrganisationSpec,
+    departments: dict[str, Department],
+    now: datetime,
+    tally: Tally,
+) -> None:
+    wanted: set[tuple[str, str, int | None]] = {
+        (user, Role.OVERALL_COORDINATOR.value, None) for user in spec.overall_coordinators
+    }
+    for item in spec.departments:
+        department_id = departments[item.name.casefold()].id
+        wanted |= {(u, Role.COORDINATOR.value, department_id) for u in item.coordinators}
+        wanted |= {(u, Role.CONTRIBUTOR.value, department_id) for u in item.contributors}
+    seen: set[tuple[str, str, int | None]] = set()
+    for membership in repo.all_memberships(session):
+        key = (membership.user_id, membership.role, membership.department_id)
+        keep = key in wanted and key not in seen
+        seen.add(key)
+        if keep and not membership.active:
+            tally.updated += 1
+        elif not keep and membership.active:
+            tally.retired += 1
+        else:
+            continue
+        membership.active = keep
+        membership.updated_at = now
+        session.add(membership)
+    for user_id, role, department_id in sorted(wanted - seen, key=str):
+        session.add(
+            Membership(user_id=user_id, role=role, department_id=department_id, updated_at=now)
+        )
+        tally.added += 1
+
+
+def _sync_accounts(
+    session: Session,
+    spec: OrganisationSpec,
+    departments: dict[str, Department],
+    now: datetime,
+    tally: Tally,
+) -> None:
+    existing = {(a.platform, a.handle.casefold()): a for a in repo.all_accounts(session)}
+    wanted: set[tuple[str, str]] = set()
+    for item in spec.accounts:
+        key = (item.platform.value, item.handle.casefold())
+        wanted.add(key)
+        department_id = (
+            departments[item.department.casefold()].id if item.department is not None else None
+        )
+        account = existing.get(key)
+        fields = (item.handle, item.kind.value, department_id, True)
+        if account is None:
+            account = Account(
+                platform=item.platform.value, handle=item.handle, kind=item.kind.value
+            )
+            tally.added += 1
+        elif (account.handle, account.kind, account.department_id, account.active) != fields:
+            tally.updated += 1
+        else:
+            continue
+        account.handle, account.kind, account.department_id, account.active = fields
+        account.updated_at = now
+        session.add(account)
+    for key, account in existing.items():
+        if key not in wanted and account.active:
+            account.active = False
+            account.updated_at = now
+            session.add(account)
+            tally.retired += 1
+
+
+def roles_of(*, session: Session, user_id: str) -> Roles:
+    return Roles.from_memberships(
+        user_id,
+        (
+            RoleMembership(Role(m.role), m.department_id)
+            for m in repo.active_memberships_of(session, user_id)
+        ),
+    )

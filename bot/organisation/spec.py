@@ -1,0 +1,234 @@
+"""The organisation file (TOML): parsed and validated in full before anything is stored."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.organisation.platforms import PLATFORM_NAMES, Platform
+from bot.slack_ids import is_channel_id, is_user_id
+
+
+class AccountKind(StrEnum):
+    ORGANISATION = "organisation"
+    LEADER = "leader"
+
+
+def _user_id(value: str) -> str:
+    if not is_user_id(value):
+        raise ValueError(f"{value!r} is not a Slack user ID (like U012AB3CD)")
+    return value
+
+
+def _channel_id(value: str) -> str:
+    if not is_channel_id(value):
+        raise ValueError(f"{value!r} is not a Slack channel ID (like C012AB3CD)")
+    return value
+
+
+UserId = Annotated[str, AfterValidator(_user_id)]
+ChannelId = Annotated[str, AfterValidator(_channel_id)]
+
+
+def _no_repeats(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{value} is listed twice")
+        seen.add(value)
+    return values
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DepartmentSpec(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    review_channel: ChannelId
+    coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
+    contributors: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(default=[])
+
+
+class AccountSpec(_Strict):
+    platform: Platform
+    handle: str = Field(min_length=1, max_length=100)
+    kind: AccountKind = AccountKind.ORGANISATION
+    department: str | None = None
+
+    @field_validator("handle")
+    @classmethod
+    def _strip_at(cls, value: str) -> str:
+        return value.removeprefix("@")
+
+
+class OrganisationSpec(_Strict):
+    name: str = Field(default="", max_length=120)
+    timezone: str
+    leadership_channel: ChannelId
+    overall_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
+    default_due_hour: int = Field(default=12, ge=0, le=23)
+    departments: list[DepartmentSpec] = Field(min_length=1)
+    accounts: list[AccountSpec] = Field(default=[])
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"{value!r} is not a timezone name (use an IANA name like Europe/London)"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> OrganisationSpec:
+        names: dict[str, int] = {}
+        for index, department in enumerate(self.departments):
+            key = department.name.casefold()
+            if key in names:
+                raise _ItemError(
+                    ("departments", index, "name"),
+                    f"department {department.name!r} is already defined "
+                    f"(departments item {names[key] + 1})",
+                )
+            names[key] = index
+        handles: dict[tuple[str, str], int] = {}
+        for index, account in enumerate(self.accounts):
+            key = (account.platform.value, account.handle.casefold())
+            if key in handles:
+                raise _ItemError(
+                    ("accounts", index, "handle"),
+                    f"{account.platform.value} account {account.handle!r} is already defined "
+                    f"(accounts item {handles[key] + 1})",
+                )
+            handles[key] = index
+            if account.department is not None and account.department.casefold() not in names:
+                raise _ItemError(
+                    ("accounts", index, "department"),
+                    f"no department is named {account.department!r}",
+                )
+        return self
+
+    def department_named(self, name: str | None) -> DepartmentSpec | None:
+        if name is None:
+            return None
+        return next((d for d in self.departments if d.name.casefold() == name.casefold()), None)
+
+
+class _ItemError(ValueError):
+    """A cross-reference problem that knows which item it belongs to."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    where: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        line = f"line {self.line}: " if self.line else ""
+        return f"{line}{self.where}: {self.message}"
+
+
+class OrganisationFileError(Exception):
+    def __init__(self, problems: list[SpecProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def parse_organisation(text: str) -> OrganisationSpec:
+    """Parse and validate the whole file; raise OrganisationFileError listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise OrganisationFileError([SpecProblem("file", None, f"not valid TOML: {exc}")]) from None
+    try:
+        return OrganisationSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = [_problem(text, data, error) for error in exc.errors()]
+        raise OrganisationFileError(problems) from None
+
+
+def _problem(text: str, data: dict[str, Any], error: Any) -> SpecProblem:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    message: str = error["msg"].removeprefix("Value error, ")
+    ctx_error = (error.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, _ItemError):
+        loc = ctx_error.loc
+        message = str(ctx_error)
+    elif error["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}"
+    elif error["type"] == "missing":
+        message = f"{loc[-1]!r} is required"
+    elif error["type"] == "enum" and "platform" in loc:
+        message = f"{error['input']!r} is not a platform we know ({PLATFORM_NAMES})"
+    return SpecProblem(_describe(data, loc), _line_of(text, loc), message)
+
+
+def _describe(data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
+    """departments item 2 ("Sales") → coordinators[1], counting from 1 like people do."""
+    parts: list[str] = []
+    node: Any = data
+    for index, key in enumerate(loc):
+        if isinstance(key, int):
+            label = f"item {key + 1}"
+            item = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(item, dict) and isinstance(item.get("name") or item.get("handle"), str):
+                label += f' ("{item.get("name") or item.get("handle")}")'
+            elif index > 0 and isinstance(item, str):
+                label = f"entry {key + 1}"
+            parts[-1] = f"{parts[-1]} {label}"
+            node = item
+        else:
+            parts.append(key)
+            node = node.get(key) if isinstance(node, dict) else None
+    return " → ".join(parts) or "file"
+
+
+def _line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """Best-effort line number: the n-th [[table]] header, then the key within it."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    rest = list(loc)
+    if len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], int):
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(rest[0])}\s*\]\]")
+        headers = [i for i, line in enumerate(lines) if header.match(line)]
+        if rest[1] >= len(headers):
+            return None
+        start = headers[rest[1]]
+        following = [
+            i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")
+        ]
+        end = following[0] if following else len(lines)
+        rest = rest[2:]
+        if not rest:
+            return start + 1
+    elif rest and isinstance(rest[0], str):
+        tables = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
+        end = tables[0] if tables else len(lines)
+    if rest and isinstance(rest[0], str):
+        key = re.compile(rf"^\s*{re.escape(rest[0])}\s*=")
+        for i in range(start, end):
+            if key.match(lines[i]):
+                return i + 1
+    return start + 1 if start else None

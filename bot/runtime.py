@@ -1,0 +1,41 @@
+"""What every entry point shares: settings, the database and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config import Settings
+from storage.db import make_engine, session_scope
+from storage.migrate import upgrade
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], datetime] = field(default=_system_clock)
+
+    @classmethod
+    def start(cls, settings: Settings) -> Runtime:
+        """Open the database and bring its schema up to date."""
+        engine = make_engine(settings.database_url)
+        upgrade(engine)
+        return cls(settings=settings, engine=engine)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session

@@ -1,0 +1,1 @@
+"""The posting schedule: slots, their import, and views of a month."""

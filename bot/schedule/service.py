@@ -1,0 +1,183 @@
+"""Importing slots and reading the schedule back for people."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.organisation.platforms import Platform
+from bot.organisation.roles import Role
+from bot.schedule.csv_import import DepartmentRef, ImportContext, parse_schedule_csv
+from bot.schedule.status import SlotStatus
+from bot.schedule.timing import Month
+from storage.models import Slot
+from storage.repositories import organisation as org_repo
+from storage.repositories import slots as repo
+
+
+class NoOrganisation(Exception):
+    """Nothing works before the organisation file is loaded."""
+
+    def __init__(self) -> None:
+        super().__init__("no organisation is loaded yet: run `python -m bot org load PATH` first")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} slots added, {self.updated} updated (new contributor), "
+            f"{self.unchanged} already there"
+        )
+
+
+@dataclass(frozen=True)
+class SlotView:
+    id: int
+    department: str
+    due_at: datetime
+    platform: Platform
+    account: str | None
+    topic: str
+    contributor_id: str
+    status: SlotStatus
+
+
+@dataclass(frozen=True)
+class DepartmentMonth:
+    department_id: int
+    name: str
+    counts: dict[SlotStatus, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def organisation_timezone(session: Session) -> ZoneInfo:
+    org = org_repo.get_organisation(session)
+    if org is None:
+        raise NoOrganisation()
+    return ZoneInfo(org.timezone)
+
+
+def import_context(session: Session) -> ImportContext:
+    org = org_repo.get_organisation(session)
+    if org is None:
+        raise NoOrganisation()
+    departments: dict[str, DepartmentRef] = {}
+    for department in org_repo.active_departments(session):
+        assert department.id is not None
+        members = frozenset(
+            org_repo.active_members_of(session, department.id, Role.CONTRIBUTOR.value)
+        ) | frozenset(org_repo.active_members_of(session, department.id, Role.COORDINATOR.value))
+        departments[department.name.casefold()] = DepartmentRef(
+            department.id, department.name, members
+        )
+    accounts = {
+        (a.platform, a.handle.casefold()): a.id
+        for a in org_repo.active_accounts(session)
+        if a.id is not None
+    }
+    return ImportContext(ZoneInfo(org.timezone), org.default_due_hour, departments, accounts)
+
+
+def import_schedule(*, session: Session, text: str, source: str, now: datetime) -> ImportSummary:
+    """All-or-nothing: parse_schedule_csv raises before anything is written."""
+    rows = parse_schedule_csv(text, import_context(session))
+    existing = repo.by_natural_keys(session, (r.natural_key for r in rows))
+    added = updated = unchanged = 0
+    for row in rows:
+        slot = existing.get(row.natural_key)
+        if slot is None:
+            slot = Slot(
+                natural_key=row.natural_key,
+                department_id=row.department_id,
+                due_at=row.due_at,
+                platform=row.platform.value,
+                account_id=row.account_id,
+                topic=row.topic,
+                contributor_id=row.contributor_id,
+                source=f"{source} row {row.row}"[:200],
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(slot)
+            session.flush()
+            assert slot.id is not None
+            repo.add_event(
+                session, slot_id=slot.id, at=now, kind="imported", detail=f"{source} row {row.row}"
+            )
+            added += 1
+        elif slot.contributor_id != row.contributor_id:
+            assert slot.id is not None
+            repo.add_event(
+                session,
+                slot_id=slot.id,
+                at=now,
+                kind="reassigned",
+                detail=f"{slot.contributor_id} → {row.contributor_id} by {source} row {row.row}",
+            )
+            slot.contributor_id = row.contributor_id
+            slot.updated_at = now
+            session.add(slot)
+            updated += 1
+        else:
+            unchanged += 1
+    return ImportSummary(added, updated, unchanged)
+
+
+def _views(rows: object) -> list[SlotView]:
+    return [
+        SlotView(
+            id=r[0],
+            department=r[1],
+            due_at=r[2],
+            platform=Platform(r[3]),
+            account=r[4],
+            topic=r[5],
+            contributor_id=r[6],
+            status=SlotStatus(r[7]),
+        )
+        for r in rows  # type: ignore[attr-defined]
+    ]
+
+
+def month_slots(
+    *, session: Session, department_ids: list[int], month: Month, tz: ZoneInfo
+) -> list[SlotView]:
+    start, end = month.bounds_utc(tz)
+    return _views(repo.view_rows(session, start=start, end=end, department_ids=department_ids))
+
+
+def upcoming_for_contributor(
+    *, session: Session, user_id: str, now: datetime, until: datetime, limit: int
+) -> list[SlotView]:
+    return _views(
+        repo.view_rows(session, start=now, end=until, contributor_id=user_id, limit=limit)
+    )
+
+
+def month_overview(
+    *, session: Session, department_ids: list[int] | None, month: Month, tz: ZoneInfo
+) -> list[DepartmentMonth]:
+    """Counts by status for each active department (all of them when department_ids is None)."""
+    start, end = month.bounds_utc(tz)
+    counts: dict[int, dict[SlotStatus, int]] = defaultdict(dict)
+    for department_id, status, n in repo.status_counts(
+        session, start=start, end=end, department_ids=department_ids
+    ):
+        counts[department_id][SlotStatus(status)] = n
+    return [
+        DepartmentMonth(d.id, d.name, counts.get(d.id, {}))
+        for d in org_repo.active_departments(session)
+        if d.id is not None and (department_ids is None or d.id in department_ids)
+    ]

@@ -1,0 +1,316 @@
+"""A local fake of Slack's Web API that records every call and answers like Slack does."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+TEAM_ID = "T0TEAM"
+BOT_USER_ID = "U0BOT"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float
+
+    def __getitem__(self, key: str) -> Any:
+        return self.args[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.args
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.args.get(key, default)
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        blocks = self.args.get("blocks") or self.args.get("view", {}).get("blocks") or []
+        return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+    @property
+    def view(self) -> dict[str, Any]:
+        view = self.args.get("view") or {}
+        return json.loads(view) if isinstance(view, str) else view
+
+
+@dataclass
+class _Failure:
+    method: str
+    times: int
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+    when: Callable[[dict[str, Any]], bool] | None
+
+
+@dataclass
+class FakeUser:
+    id: str
+    tz: str = "Europe/London"
+    deleted: bool = False
+    name: str = ""
+    status_text: str = ""
+    status_emoji: str = ""
+    status_expiration: int = 0
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as slack:`; point the SDK at `slack.api_url`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, FakeUser] = {}
+        self._failures: list[_Failure] = []
+        self._lock = threading.Condition()
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- arranging -----------------------------------------------------------------------------
+
+    def add_user(self, user_id: str, **fields: Any) -> FakeUser:
+        user = FakeUser(user_id, **fields)
+        self.users[user_id] = user
+        return user
+
+    def fail(
+        self,
+        method: str,
+        error: str = "internal_error",
+        *,
+        times: int = 1,
+        status: int = 200,
+        when: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> None:
+        """The next `times` calls of `method` (matching `when`) answer ok=false with `error`."""
+        self._failures.append(
+            _Failure(method, times, status, {"ok": False, "error": error}, {}, when)
+        )
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        self._failures.append(
+            _Failure(
+                method,
+                times,
+                429,
+                {"ok": False, "error": "ratelimited"},
+                {"Retry-After": str(retry_after)},
+                None,
+            )
+        )
+
+    # --- asserting -----------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Listeners run after the ack, so tests wait for the calls they expect."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [c for c in self.calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = ", ".join(c.method for c in self.calls) or "nothing"
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method}, got {len(found)}; saw: {seen}"
+                    )
+                self._lock.wait(remaining)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def _record(self, method: str, args: dict[str, Any]) -> None:
+        with self._lock:
+            self.calls.append(Call(method, args, time.time()))
+            self._lock.notify_all()
+
+    def _failure_for(self, method: str, args: dict[str, Any]) -> _Failure | None:
+        with self._lock:
+            for failure in self._failures:
+                matches = failure.when is None or failure.when(args)
+                if failure.method == method and failure.times > 0 and matches:
+                    failure.times -= 1
+                    return failure
+        return None
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ts)}.000100"
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://acme.slack.com/",
+                "team": "Acme",
+                "user": "socialbot",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0BOT",
+            }
+        if method == "chat.postMessage":
+            if channel.startswith(("U", "W")):
+                channel = "D" + channel[1:]
+            return {"ok": True, "channel": channel, "ts": self._next_ts(), "message": args}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": args.get("text")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method == "conversations.open":
+            users = str(args.get("users", ""))
+            return {"ok": True, "channel": {"id": "D" + users.split(",")[0][1:]}}
+        if method == "users.info":
+            return self._user_info(str(args.get("user", "")))
+        if method in {"views.open", "views.publish", "views.update", "views.push"}:
+            view = args.get("view") or {}
+            view = json.loads(view) if isinstance(view, str) else view
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ids):08d}"}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ids):08d}"
+            return {
+                "ok": True,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or "[]"
+            files = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _user_info(self, user_id: str) -> dict[str, Any]:
+        user = self.users.get(user_id) or FakeUser(user_id)
+        if not user_id.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "team_id": TEAM_ID,
+                "name": user.name or user.id.lower(),
+                "deleted": user.deleted,
+                "tz": user.tz,
+                "profile": {
+                    "real_name": user.name or user.id,
+                    "status_text": user.status_text,
+                    "status_emoji": user.status_emoji,
+                    "status_expiration": user.status_expiration,
+                },
+            },
+        }
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._handle(b"")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._handle(self.rfile.read(length))
+
+        def _handle(self, raw: bytes) -> None:
+            path, _, query = self.path.partition("?")
+            if path.startswith("/upload/"):
+                fake._record("upload", {"file_id": path.rsplit("/", 1)[1], "bytes": len(raw)})
+                return self._send(200, b"OK", "text/plain")
+            if path.startswith("/response/"):
+                args = json.loads(raw or b"{}")
+                fake._record("response_url", {**args, "response_url": path})
+                return self._send_json(200, {"ok": True})
+            if not path.startswith("/api/"):
+                return self._send(404, b"not found", "text/plain")
+            method = path.removeprefix("/api/")
+            args = self._parse(raw, query)
+            bearer = (self.headers.get("Authorization") or "").startswith("Bearer xox")
+            if not bearer and "token" not in args:
+                return self._send_json(200, {"ok": False, "error": "not_authed"})
+            args.pop("token", None)
+            fake._record(method, args)
+            failure = fake._failure_for(method, args)
+            if failure is not None:
+                return self._send_json(failure.status, failure.body, failure.headers)
+            self._send_json(200, fake.answer(method, args))
+
+        def _parse(self, raw: bytes, query: str) -> dict[str, Any]:
+            content_type = self.headers.get("Content-Type") or ""
+            args: dict[str, Any] = dict(parse_qsl(query))
+            if "application/json" in content_type:
+                args.update(json.loads(raw or b"{}"))
+            elif raw:
+                args.update(parse_qsl(raw.decode()))
+            return args
+
+        def _send_json(
+            self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+        ) -> None:
+            self._send(status, json.dumps(body).encode(), "application/json", headers)
+
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler

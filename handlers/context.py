@@ -1,0 +1,67 @@
+"""Bolt middleware: hand listeners the runtime, and log one line per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+
+from bot.runtime import Runtime
+
+log = logging.getLogger("socialbot.requests")
+RUNTIME_KEY = "socialbot_runtime"
+
+
+def runtime_of(context: BoltContext) -> Runtime:
+    runtime: Runtime = context[RUNTIME_KEY]
+    return runtime
+
+
+def inject_runtime(runtime: Runtime) -> Callable[..., BoltResponse | None]:
+    def middleware(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        context[RUNTIME_KEY] = runtime
+        return next()
+
+    return middleware
+
+
+def log_request(
+    body: dict[str, Any],
+    context: BoltContext,
+    request: BoltRequest,
+    next: Callable[[], BoltResponse],
+) -> BoltResponse:
+    started = time.perf_counter()
+    response = next()
+    fields = describe(body)
+    retry = request.headers.get("x-slack-retry-num", [None])[0]
+    log.info(
+        "slack request",
+        extra={
+            **fields,
+            "user": context.user_id or "-",
+            "team": context.team_id or "-",
+            "status": response.status if response is not None else "-",
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            **({"detail": f"retry {retry}"} if retry else {}),
+        },
+    )
+    return response
+
+
+def describe(body: dict[str, Any]) -> dict[str, str]:
+    """What kind of request this is, naming the command, action or event but never text."""
+    if "command" in body:
+        return {"kind": "command", "command": str(body["command"])}
+    kind = str(body.get("type", "unknown"))
+    if kind == "block_actions":
+        actions = body.get("actions") or [{}]
+        return {"kind": kind, "action": str(actions[0].get("action_id", "-"))}
+    if kind in {"view_submission", "view_closed"}:
+        return {"kind": kind, "callback": str((body.get("view") or {}).get("callback_id", "-"))}
+    if kind == "event_callback":
+        return {"kind": "event", "event": str((body.get("event") or {}).get("type", "-"))}
+    return {"kind": kind}

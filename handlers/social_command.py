@@ -1,0 +1,88 @@
+"""`/social`: one slash command, with subcommands. Parses, calls the domain, renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.organisation.service import roles_of
+from bot.people import timezone_of
+from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
+from bot.schedule.service import NoOrganisation, organisation_timezone
+from bot.schedule.timing import Month
+from handlers.context import runtime_of
+from handlers.payloads import SlashCommand
+from handlers.views.help import help_message
+from handlers.views.schedule import refusal_message, schedule_message
+from storage.repositories import organisation as org_repo
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    pass
+
+
+@dataclass(frozen=True)
+class UnknownRequest:
+    word: str
+
+
+SocialRequest = HelpRequest | ScheduleQuery | UnknownRequest
+
+
+def parse_social(text: str) -> SocialRequest:
+    """`help` | `schedule [department words…] [YYYY-MM]`; an empty command is help."""
+    words = text.split()
+    if not words or words[0].lower() == "help":
+        return HelpRequest()
+    if words[0].lower() != "schedule":
+        return UnknownRequest(words[0])
+    rest = words[1:]
+    month = Month.parse(rest[-1]) if rest else None
+    if month is not None:
+        rest = rest[:-1]
+    return ScheduleQuery(department=" ".join(rest) or None, month=month)
+
+
+def handle_social(
+    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    payload = SlashCommand.model_validate(command)
+    runtime = runtime_of(context)
+    request = parse_social(payload.text)
+    try:
+        if isinstance(request, HelpRequest):
+            with runtime.session() as session:
+                roles = roles_of(session=session, user_id=payload.user_id)
+                contacts = list(org_repo.active_overall_coordinators(session))
+            text, blocks = help_message(roles, contacts)
+            respond(text=text, blocks=blocks, response_type="ephemeral")
+        elif isinstance(request, ScheduleQuery):
+            with runtime.session() as session:
+                answer = schedule_for(
+                    session=session, user_id=payload.user_id, query=request, now=runtime.now()
+                )
+                org_tz = organisation_timezone(session)
+            if isinstance(answer, ScheduleAnswer):
+                tz = timezone_of(
+                    runtime=runtime, client=client, user_id=payload.user_id, fallback=org_tz
+                )
+                text, blocks = schedule_message(answer, tz)
+                respond(text=text, blocks=blocks, response_type="ephemeral")
+            else:
+                respond(text=refusal_message(answer), response_type="ephemeral")
+        else:
+            respond(
+                text=f"I don't know `{request.word[:40]}`. Try `/social help`.",
+                response_type="ephemeral",
+            )
+    except NoOrganisation:
+        respond(
+            text="socialbot isn't set up yet: an operator needs to load the organisation "
+            "file first.",
+            response_type="ephemeral",
+        )

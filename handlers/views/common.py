@@ -1,0 +1,70 @@
+"""Small pieces every view uses, and Slack's size limits in one place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+
+
+def escape(text: str) -> str:
+    """Make user-supplied text inert in mrkdwn: no mentions, links or channel pings."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def when(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def day_heading(moment: datetime, tz: ZoneInfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local:%A} {local.day} {local:%B}"
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:MAX_HEADER_TEXT]}}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+
+
+def context(*texts: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10]]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def pack_lines(lines: list[str], budget: int) -> tuple[list[Block], int]:
+    """Pack lines into as few sections as fit, using at most `budget` blocks.
+    Returns the blocks and how many lines did not fit."""
+    blocks: list[Block] = []
+    current: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        line = line[: MAX_SECTION_TEXT - 1]
+        if current and size + len(line) + 1 > MAX_SECTION_TEXT:
+            if len(blocks) + 1 >= budget:
+                blocks.append(section("\n".join(current)))
+                return blocks, len(lines) - index
+            blocks.append(section("\n".join(current)))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        blocks.append(section("\n".join(current)))
+    return blocks, 0

@@ -1,0 +1,81 @@
+"""The App Home tab: upcoming slots for contributors, the month for coordinators,
+every department for overall coordinators."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.home import HomeModel
+from handlers.views.common import (
+    MAX_HOME_BLOCKS,
+    Block,
+    context,
+    divider,
+    header,
+    mention,
+    pack_lines,
+    section,
+)
+from handlers.views.schedule import overview_text
+from handlers.views.slots import slot_line
+
+
+def home_view(model: HomeModel, reader_tz: ZoneInfo) -> dict[str, Any]:
+    return {"type": "home", "blocks": _blocks(model, reader_tz)[:MAX_HOME_BLOCKS]}
+
+
+def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
+    blocks: list[Block] = [header("socialbot")]
+    if not model.org_loaded:
+        blocks.append(
+            section(
+                "The organisation hasn't been set up yet. An operator runs "
+                "`python -m bot org load organisation.toml` to start."
+            )
+        )
+        return blocks
+    if not model.roles.is_member:
+        who = ", ".join(mention(u) for u in model.contacts) or "an overall coordinator"
+        blocks.append(
+            section(
+                f"You're not part of the social media programme yet. Ask {who} "
+                "to add you, then come back here."
+            )
+        )
+        return blocks
+    assert model.month is not None
+
+    if model.all_departments:
+        blocks += [
+            header(f"Every department: {model.month.title}"),
+            section(overview_text(list(model.all_departments))),
+            divider(),
+        ]
+    if model.my_departments:
+        names = ", ".join(d.name for d in model.my_departments)
+        blocks += [
+            header(f"{names}: {model.month.title}"[:150]),
+            section(overview_text(list(model.my_departments))),
+        ]
+        lines = [
+            slot_line(s, tz, department=len(model.my_departments) > 1)
+            for s in model.my_department_slots
+        ]
+        if lines:
+            packed, left_out = pack_lines(lines, 20)
+            blocks += packed
+            if left_out:
+                blocks.append(context(f"…{left_out} more: `/social schedule` lists them all."))
+        blocks.append(divider())
+    if model.roles.contributes or model.upcoming:
+        blocks.append(header("Your upcoming posts"))
+        if model.upcoming:
+            packed, _ = pack_lines([slot_line(s, tz, department=True) for s in model.upcoming], 5)
+            blocks += packed
+        else:
+            blocks.append(section("Nothing due in the next few weeks. :tada:"))
+    blocks.append(
+        context(f"Times are in your timezone ({tz.key}). `/social help` lists every command.")
+    )
+    return blocks

@@ -1,0 +1,92 @@
+"""`/social schedule`: a month of slots, readable in Slack and inside Block Kit's limits."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from bot.schedule.reader import ScheduleAnswer, ScheduleRefusal, ScheduleRefused
+from bot.schedule.service import DepartmentMonth
+from bot.schedule.status import SlotStatus
+from handlers.views.common import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    context,
+    day_heading,
+    escape,
+    header,
+    mention,
+    pack_lines,
+    section,
+)
+from handlers.views.slots import slot_line
+
+
+def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, list[Block]]:
+    scope = (
+        ", ".join(answer.departments)
+        if len(answer.departments) <= 3
+        else (f"{len(answer.departments)} departments")
+    )
+    title = f"{scope}: {answer.month.title}"
+    blocks: list[Block] = [header(title)]
+    if not answer.slots:
+        blocks.append(section("Nothing is scheduled this month."))
+        return f"{title}: nothing scheduled", blocks
+
+    blocks.append(section(overview_text(answer.overview)))
+    note = f"Times are in your timezone ({reader_tz.key})."
+    if reader_tz.key != answer.org_timezone.key:
+        note += f" The organisation schedules in {answer.org_timezone.key}."
+    blocks.append(context(note))
+
+    many = len(answer.departments) > 1
+    lines: list[str] = []
+    for _, day_slots in groupby(answer.slots, key=lambda s: s.due_at.astimezone(reader_tz).date()):
+        day = list(day_slots)
+        lines.append(f"*{day_heading(day[0].due_at, reader_tz)}*")
+        lines.extend(slot_line(s, reader_tz, department=many) for s in day)
+    budget = MAX_MESSAGE_BLOCKS - len(blocks) - 1
+    packed, left_out = pack_lines(lines, budget)
+    blocks.extend(packed)
+    if left_out:
+        blocks.append(
+            context(
+                f"…and more ({left_out} lines not shown). Narrow it down with "
+                "`/social schedule <department> YYYY-MM`, or open the bot's Home tab."
+            )
+        )
+    return f"{title}: {len(answer.slots)} slots", blocks
+
+
+def overview_text(overview: list[DepartmentMonth]) -> str:
+    rows = []
+    for department in overview:
+        parts = [
+            f"{status.emoji} {department.counts[status]} {status.label}"
+            for status in SlotStatus
+            if department.counts.get(status)
+        ]
+        summary = "  ".join(parts) if parts else "nothing scheduled"
+        rows.append(f"*{escape(department.name)}* ({department.total}): {summary}")
+    return "\n".join(rows)
+
+
+def refusal_message(refused: ScheduleRefused) -> str:
+    if refused.reason is ScheduleRefusal.NOT_IN_PROGRAMME:
+        who = ", ".join(mention(u) for u in refused.contacts) or "an overall coordinator"
+        return (
+            "You're not part of the social media programme yet, so there is no schedule to "
+            f"show you. Ask {who} to add you to the organisation file."
+        )
+    known = ", ".join(f"`{escape(n)}`" for n in refused.known) or "none"
+    if refused.reason is ScheduleRefusal.UNKNOWN_DEPARTMENT:
+        return (
+            f"There's no department called `{escape(refused.department)}`. "
+            f"Departments you can see: {known}."
+        )
+    return (
+        f"You can only see the schedules of your own departments ({known}); "
+        f"{escape(refused.department)}'s schedule is for its own people and the overall "
+        "coordinators."
+    )

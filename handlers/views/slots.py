@@ -1,0 +1,17 @@
+"""How a slot reads in a list."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.schedule.service import SlotView
+from handlers.views.common import escape, mention, when
+
+
+def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
+    where = slot.platform.label + (f" @{escape(slot.account)}" if slot.account else "")
+    prefix = f"[{escape(slot.department)}] " if department else ""
+    return (
+        f"{slot.status.emoji} `{when(slot.due_at, tz)}` {prefix}*{escape(slot.topic)}* · {where}"
+        f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
+    )

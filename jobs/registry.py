@@ -1,0 +1,74 @@
+"""The list of jobs, and running one of them once, as if the clock read `at`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.runtime import Runtime
+from storage.repositories import jobs as repo
+
+log = logging.getLogger("socialbot.jobs")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    runtime: Runtime
+    client: WebClient
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    run: Callable[[JobContext], str]
+    # APScheduler cron fields, read in the organisation's timezone.
+    cron: dict[str, Any] = field(default_factory=dict)
+
+
+class UnknownJob(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no job is called {name!r}; `python -m bot jobs list` shows them")
+
+
+def all_jobs() -> dict[str, Job]:
+    from jobs.home import HOME_JOB
+
+    return {job.name: job for job in (HOME_JOB,)}
+
+
+def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> str:
+    """Run once, record the run, and log one line whatever happens."""
+    job = all_jobs().get(name)
+    if job is None:
+        raise UnknownJob(name)
+    with runtime.session() as session:
+        run_id = repo.start_run(session, name=name, scheduled_for=at, now=runtime.now())
+    started = time.perf_counter()
+    as_of = replace(runtime, clock=lambda: at)  # everything the job does reads the clock as `at`
+    try:
+        summary = job.run(JobContext(runtime=as_of, client=client, at=at))
+    except Exception:
+        log.exception("job failed", extra={"job": name, "outcome": "failed"})
+        with runtime.session() as session:
+            repo.finish_run(session, run_id, outcome="failed", summary="", now=runtime.now())
+        raise
+    with runtime.session() as session:
+        repo.finish_run(session, run_id, outcome="ok", summary=summary, now=runtime.now())
+    log.info(
+        "job run",
+        extra={
+            "job": name,
+            "outcome": "ok",
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "detail": summary,
+        },
+    )
+    return summary

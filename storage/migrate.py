@@ -1,0 +1,37 @@
+"""Apply the alembic migrations at start-up. Safe when several processes start at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# An arbitrary constant: every replica takes the same PostgreSQL advisory lock while migrating.
+_MIGRATION_LOCK_ID = 7_305_118_204
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    config = alembic_config(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as lock_conn:
+            lock_conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+            try:
+                command.upgrade(config, "head")
+            finally:
+                lock_conn.execute(
+                    text("SELECT pg_advisory_unlock(:id)"), {"id": _MIGRATION_LOCK_ID}
+                )
+                lock_conn.commit()
+    else:
+        command.upgrade(config, "head")

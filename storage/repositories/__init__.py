@@ -1,0 +1,1 @@
+"""Queries, one module per domain. Services call these; nothing else writes SQL."""

@@ -1,0 +1,72 @@
+"""Organisation, departments, memberships and accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Account, Department, Membership, Organisation
+
+
+def get_organisation(session: Session) -> Organisation | None:
+    return session.get(Organisation, 1)
+
+
+def all_departments(session: Session) -> Sequence[Department]:
+    return session.exec(select(Department).order_by(col(Department.name))).all()
+
+
+def active_departments(session: Session) -> Sequence[Department]:
+    return session.exec(
+        select(Department).where(col(Department.active)).order_by(col(Department.name))
+    ).all()
+
+
+def department_by_name(session: Session, name: str) -> Department | None:
+    return session.exec(
+        select(Department).where(func.lower(Department.name) == name.strip().lower())
+    ).first()
+
+
+def all_memberships(session: Session) -> Sequence[Membership]:
+    return session.exec(select(Membership)).all()
+
+
+def active_memberships_of(session: Session, user_id: str) -> Sequence[Membership]:
+    return session.exec(
+        select(Membership).where(Membership.user_id == user_id, col(Membership.active))
+    ).all()
+
+
+def active_members_of(session: Session, department_id: int, role: str) -> Sequence[str]:
+    return session.exec(
+        select(Membership.user_id)
+        .where(
+            Membership.department_id == department_id,
+            Membership.role == role,
+            col(Membership.active),
+        )
+        .order_by(col(Membership.user_id))
+    ).all()
+
+
+def active_overall_coordinators(session: Session) -> Sequence[str]:
+    return session.exec(
+        select(Membership.user_id)
+        .where(Membership.role == "overall_coordinator", col(Membership.active))
+        .order_by(col(Membership.user_id))
+    ).all()
+
+
+def all_accounts(session: Session) -> Sequence[Account]:
+    return session.exec(select(Account)).all()
+
+
+def active_accounts(session: Session) -> Sequence[Account]:
+    return session.exec(
+        select(Account)
+        .where(col(Account.active))
+        .order_by(col(Account.platform), col(Account.handle))
+    ).all()

@@ -1,0 +1,36 @@
+"""What we cache about Slack users."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import SlackUser
+
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def get(session: Session, user_id: str) -> SlackUser | None:
+    return session.get(SlackUser, user_id)
+
+
+def save_timezone(session: Session, user_id: str, tz: str | None, at: datetime) -> None:
+    user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id)
+    user.tz = tz
+    user.fetched_at = at
+    session.add(user)
+
+
+def mark_home_opened(session: Session, user_id: str, at: datetime) -> None:
+    # A user first seen here has never been asked about: their timezone is fetched next.
+    user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id, fetched_at=NEVER)
+    user.home_opened_at = at
+    session.add(user)
+
+
+def home_viewers(session: Session) -> Sequence[str]:
+    return session.exec(
+        select(SlackUser.user_id).where(col(SlackUser.home_opened_at).is_not(None))
+    ).all()

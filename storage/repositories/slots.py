@@ -1,0 +1,85 @@
+"""Slots and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.models import Account, Department, Slot, SlotEvent
+
+# The columns every schedule view needs, in one round trip.
+_VIEW_COLUMNS = (
+    Slot.id,
+    Department.name,
+    Slot.due_at,
+    Slot.platform,
+    Account.handle,
+    Slot.topic,
+    Slot.contributor_id,
+    Slot.status,
+)
+
+
+def by_natural_keys(session: Session, keys: Iterable[str]) -> dict[str, Slot]:
+    found: dict[str, Slot] = {}
+    key_list = list(keys)
+    for start in range(0, len(key_list), 500):
+        chunk = key_list[start : start + 500]
+        for slot in session.exec(select(Slot).where(col(Slot.natural_key).in_(chunk))):
+            found[slot.natural_key] = slot
+    return found
+
+
+def view_rows(
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    department_ids: Sequence[int] | None = None,
+    contributor_id: str | None = None,
+    limit: int | None = None,
+) -> Sequence[Any]:
+    query = (
+        select(*_VIEW_COLUMNS)
+        .join(Department, col(Department.id) == Slot.department_id)
+        .outerjoin(Account, col(Account.id) == Slot.account_id)
+        .where(col(Slot.due_at) >= start, col(Slot.due_at) < end)
+        .order_by(col(Slot.due_at), col(Department.name), col(Slot.id))
+    )
+    if department_ids is not None:
+        query = query.where(col(Slot.department_id).in_(department_ids))
+    if contributor_id is not None:
+        query = query.where(Slot.contributor_id == contributor_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return session.exec(query).all()
+
+
+def status_counts(
+    session: Session, *, start: datetime, end: datetime, department_ids: Sequence[int] | None = None
+) -> Sequence[Any]:
+    """(department_id, status, count) for slots due in [start, end)."""
+    query = (
+        select(Slot.department_id, Slot.status, func.count())
+        .where(col(Slot.due_at) >= start, col(Slot.due_at) < end)
+        .group_by(col(Slot.department_id), col(Slot.status))
+    )
+    if department_ids is not None:
+        query = query.where(col(Slot.department_id).in_(department_ids))
+    return session.exec(query).all()
+
+
+def add_event(
+    session: Session, *, slot_id: int, at: datetime, kind: str, actor: str = "", detail: str = ""
+) -> None:
+    session.add(SlotEvent(slot_id=slot_id, at=at, kind=kind, actor=actor, detail=detail[:500]))
+
+
+def events_of(session: Session, slot_id: int) -> Sequence[SlotEvent]:
+    return session.exec(
+        select(SlotEvent).where(SlotEvent.slot_id == slot_id).order_by(col(SlotEvent.at))
+    ).all()

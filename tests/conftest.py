@@ -1,0 +1,190 @@
+"""Fixtures: a database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), the fake Slack
+Web API, and the real app served over HTTP with request verification on."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import SQLModel
+
+from bot.app import build_app, make_http_server
+from bot.config import Settings, load_settings
+from bot.organisation.service import load_organisation
+from bot.organisation.spec import parse_organisation
+from bot.runtime import Runtime
+from bot.schedule.service import import_schedule
+from bot.testing.fake_slack import FakeSlack
+from bot.testing.slack_requests import SlackRequests
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-1-test-token"
+# A Friday in mid-January 2027, 10:00 in London.
+NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    """The app's clock in tests: fixed, and moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.value = now
+
+    def __call__(self) -> datetime:
+        return self.value
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database-url", default=None, help="overrides TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def _database_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Migrate once per session: a SQLite file to copy, or a fresh PostgreSQL database."""
+    import os
+
+    base = request.config.getoption("--database-url") or os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield f"sqlite:///{path}"
+        return
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"socialbot_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(test_url)
+    upgrade(engine)
+    engine.dispose()
+    yield test_url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(_database_template: str, tmp_path: Path) -> Iterator[str]:
+    if _database_template.startswith("sqlite"):
+        path = tmp_path / "socialbot.db"
+        shutil.copy(make_url(_database_template).database or "", path)
+        yield f"sqlite:///{path}"
+        return
+    yield _database_template
+    engine = create_engine(_database_template)
+    tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+# --- the app and Slack -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture
+def env(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> dict[str, str]:
+    """The environment an operator would set, pointed at the fake Slack and the test database."""
+    values = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "DATABASE_URL": database_url,
+    }
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+@pytest.fixture
+def settings(env: dict[str, str]) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+    engine: Engine = make_engine(settings.database_url)
+    upgrade(engine)
+    yield Runtime(settings=settings, engine=engine, clock=clock)
+    engine.dispose()
+
+
+@pytest.fixture
+def org(runtime: Runtime) -> Runtime:
+    """The test organisation and its January schedule, loaded."""
+    spec = parse_organisation((DATA / "organisation.toml").read_text())
+    with runtime.session() as session:
+        load_organisation(session=session, spec=spec, now=runtime.now())
+    with runtime.session() as session:
+        import_schedule(
+            session=session,
+            text=(DATA / "schedule.csv").read_text(),
+            source="schedule.csv",
+            now=runtime.now(),
+        )
+    return runtime
+
+
+@dataclass
+class Served:
+    url: str
+    slack: SlackRequests
+    fake: FakeSlack
+    runtime: Runtime
+
+
+@pytest.fixture
+def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
+    """The real app on a free port in HTTP mode, verifying every request's signature."""
+    app = build_app(runtime)
+    server = make_http_server(app, runtime, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    host, port = server.socket.getsockname()[:2]
+    url = f"http://{host}:{port}/slack/events"
+    fake_slack.reset()
+    yield Served(
+        url=url,
+        slack=SlackRequests(url, SIGNING_SECRET, response_base=fake_slack.base_url + "/response"),
+        fake=fake_slack,
+        runtime=runtime,
+    )
+    server.close()  # the daemon thread's loop notices within a second; no need to wait for it
