@@ -18,10 +18,10 @@ from sqlalchemy import text
 
 import handlers
 from bot.config import ConfigError, Settings
+from bot.manifest import EVENTS_PATH
 from bot.runtime import Runtime
 
 log = logging.getLogger("socialbot")
-EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
 

@@ -87,6 +87,14 @@ def _parser() -> argparse.ArgumentParser:
         help="ISO-8601 date-time the job should believe it is (default: now; naive = UTC)",
     )
 
+    manifest = commands.add_parser(
+        "manifest",
+        help="print the Slack app manifest (Socket Mode, or HTTP mode with --http-url)",
+        description="Print manifests/manifest.json; with --http-url, the HTTP-mode variant whose "
+        "commands, interactivity and events all point at URL/slack/events.",
+    )
+    manifest.add_argument("--http-url", default=None, help="public base URL, e.g. https://x.io")
+
     demo = commands.add_parser(
         "demo",
         help="run a realistic month against a fake Slack and print the conversation",
@@ -110,6 +118,8 @@ def _instant(text: str) -> datetime:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "manifest":
+            return _print_manifest(args.http_url)
         if args.command == "demo":
             from bot.demo import run_demo
 
@@ -120,6 +130,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"socialbot: {exc}", file=sys.stderr)
         return 2
+
+
+def _print_manifest(http_url: str | None) -> int:
+    import json
+
+    from bot.manifest import http_manifest, load_manifest
+
+    print(json.dumps(http_manifest(http_url) if http_url else load_manifest(), indent=2))
+    return 0
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

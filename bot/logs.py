@@ -58,8 +58,20 @@ class _JsonFormatter(logging.Formatter):
         return scrub(json.dumps(data, default=str))
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time, so redirected output is honoured."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure(log_format: LogFormat, level: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if log_format is LogFormat.JSON:
         handler.setFormatter(_JsonFormatter())
     else:

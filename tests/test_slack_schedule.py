@@ -74,7 +74,8 @@ def test_help_is_shaped_by_role(org, served: Served):
     served.slack.command("U0MKTLEAD", "help")
     served.slack.command("U0STRANGER", "")
     coordinator, stranger = sorted(
-        served.fake.wait_for("response_url", 2), key=lambda c: "department coordinator" not in str(c.args)
+        served.fake.wait_for("response_url", 2),
+        key=lambda c: "department coordinator" not in str(c.args),
     )
     assert "department coordinator" in _text(coordinator["blocks"])
     assert "/social schedule [department] [YYYY-MM]" in _text(coordinator["blocks"])

@@ -9,13 +9,23 @@ from tests.conftest import Served
 
 
 def _body() -> str:
-    return urlencode({"command": "/social", "text": "schedule", "user_id": "U0ALICE",
-                      "team_id": "T0TEAM", "channel_id": "C1", "response_url": "http://x",
-                      "trigger_id": "t"})
+    return urlencode(
+        {
+            "command": "/social",
+            "text": "schedule",
+            "user_id": "U0ALICE",
+            "team_id": "T0TEAM",
+            "channel_id": "C1",
+            "response_url": "http://x",
+            "trigger_id": "t",
+        }
+    )
 
 
 def test_unsigned_request_gets_401(org, served: Served):
-    reply = served.slack.post(_body(), "application/x-www-form-urlencoded", signature="v0=" + "0" * 64)
+    reply = served.slack.post(
+        _body(), "application/x-www-form-urlencoded", signature="v0=" + "0" * 64
+    )
     assert reply.status == 401
     time.sleep(0.3)
     assert served.fake.calls == []
