@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ import handlers
 from bot.config import ConfigError, Settings
 from bot.manifest import EVENTS_PATH
 from bot.runtime import Runtime
+from handlers.context import log_request
 
 log = logging.getLogger("socialbot")
 HEALTH_PATH = "/healthz"
@@ -37,11 +39,21 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class SocialApp(App):
+    """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
+        log_request(req, response, started)
+        return response
+
+
 def build_app(runtime: Runtime) -> App:
     settings = runtime.settings
     try:
         # Bolt checks the token with auth.test here, so a bad token stops start-up.
-        app = App(
+        app = SocialApp(
             client=make_client(settings),
             signing_secret=settings.signing_secret,
             request_verification_enabled=True,

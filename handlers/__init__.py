@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.runtime import Runtime
-from handlers.context import inject_runtime, log_request
+from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.social_command import handle_social
 
@@ -19,7 +19,6 @@ EVENTS: dict[str, Callable[..., Any]] = {"app_home_opened": handle_app_home_open
 
 def register(app: App, runtime: Runtime) -> None:
     app.use(inject_runtime(runtime))
-    app.use(log_request)
     for name, listener in COMMANDS.items():
         app.command(name)(listener)
     for name, listener in EVENTS.items():
