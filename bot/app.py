@@ -102,6 +102,12 @@ def make_http_server(app: App, runtime: Runtime, *, host: str, port: int) -> Any
     return create_server(WsgiApp(app, runtime), host=host, port=port, threads=16, ident="socialbot")
 
 
+def stop_http_server(server: Any) -> None:
+    """Let in-flight requests finish, then close the socket (no writes to a closed trigger)."""
+    server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+    server.close()
+
+
 def run_socket_mode(app: App, settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -231,7 +231,7 @@ def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
 
 
 def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
-    from bot.app import build_app, make_http_server, run_socket_mode
+    from bot.app import build_app, make_http_server, run_socket_mode, stop_http_server
     from jobs.scheduler import build_scheduler
 
     app = build_app(runtime)
@@ -245,7 +245,7 @@ def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
             run_socket_mode(app, runtime.settings)
         else:
             server = make_http_server(app, runtime, host=host, port=runtime.settings.port)
-            signal.signal(signal.SIGTERM, lambda *_: server.close())
+            signal.signal(signal.SIGTERM, lambda *_: stop_http_server(server))
             log.info("serving", extra={"detail": f"http on {host}:{runtime.settings.port}"})
             with suppress(OSError, ValueError):  # the socket closes under it on SIGTERM
                 server.run()

@@ -16,12 +16,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-from bot.app import build_app, make_http_server
+from bot.app import build_app, make_http_server, stop_http_server
 from bot.config import Settings, load_settings
 from bot.organisation.service import load_organisation
 from bot.organisation.spec import parse_organisation
 from bot.runtime import Runtime
 from bot.schedule.service import import_schedule
+from bot.testing.clock import FixedClock
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_requests import SlackRequests
 from storage.db import make_engine
@@ -33,16 +34,6 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1-test-token"
 # A Friday in mid-January 2027, 10:00 in London.
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
-
-
-class Clock:
-    """The app's clock in tests: fixed, and moved by the test."""
-
-    def __init__(self, now: datetime) -> None:
-        self.value = now
-
-    def __call__(self) -> datetime:
-        return self.value
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -135,12 +126,12 @@ def settings(env: dict[str, str]) -> Settings:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(NOW)
+def clock() -> FixedClock:
+    return FixedClock(NOW)
 
 
 @pytest.fixture
-def runtime(settings: Settings, clock: Clock) -> Iterator[Runtime]:
+def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
     engine: Engine = make_engine(settings.database_url)
     upgrade(engine)
     yield Runtime(settings=settings, engine=engine, clock=clock)
@@ -187,4 +178,4 @@ def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
         fake=fake_slack,
         runtime=runtime,
     )
-    server.close()  # the daemon thread's loop notices within a second; no need to wait for it
+    stop_http_server(server)  # the loop thread is a daemon and notices within a second

@@ -1,0 +1,230 @@
+"""`python -m bot demo`: a month of socialbot with no Slack at all.
+
+Seeds a sample organisation into a throwaway database, serves the real app over HTTP against a
+local fake Slack Web API, plays a month of people using it through signed requests and the
+job runner, and prints the conversation."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.config import load_settings
+from bot.schedule.timing import Month, local_to_utc
+from bot.testing.clock import FixedClock
+from bot.testing.fake_slack import FakeSlack
+from bot.testing.slack_requests import SlackRequests
+from bot.testing.transcript import describe_call
+
+DATA = Path(__file__).parent / "demo_data"
+SECRET = "demo-signing-secret"
+PEOPLE = {  # user ID: (name, Slack timezone)
+    "U0OLIVIA": ("Olivia (overall coordinator)", "Europe/London"),
+    "U0MAYA": ("Maya (Marketing coordinator)", "Europe/London"),
+    "U0ALICE": ("Alice (Marketing)", "America/New_York"),
+    "U0BEN": ("Ben (Marketing)", "Europe/London"),
+    "U0RAJ": ("Raj (Research coordinator)", "Europe/London"),
+    "U0KENJI": ("Kenji (Research)", "Asia/Tokyo"),
+    "U0CLARA": ("Clara (Research)", "Europe/Berlin"),
+    "U0PRIYA": ("Priya (People & Culture coordinator)", "Europe/London"),
+    "U0DEV": ("Dev (People & Culture)", "America/Los_Angeles"),
+    "U0STRANGER": ("Sam (not in the programme)", "Europe/London"),
+}
+ROTA = {  # department: (platform, account, topics, contributors), posting Tuesdays and Thursdays
+    "Marketing": (
+        "linkedin",
+        "acme-research",
+        ["Product tip", "Customer story"],
+        ["U0ALICE", "U0BEN"],
+    ),
+    "Research": (
+        "bluesky",
+        "acme.science",
+        ["Paper of the week", "Lab life"],
+        ["U0KENJI", "U0CLARA"],
+    ),
+    "People & Culture": (
+        "linkedin",
+        "acme-research",
+        ["We're hiring", "Team spotlight"],
+        ["U0DEV"],
+    ),
+}
+
+
+def demo_schedule(month: Month) -> str:
+    """A month's CSV: each department posts on Tuesdays and Thursdays, rotating people."""
+    rows = ["department,due,platform,topic,contributor,account"]
+    day = month.first_day
+    turn = 0
+    while day.month == month.month:
+        if day.weekday() in (1, 3):
+            for department, (platform, account, topics, people) in ROTA.items():
+                topic = f"{topics[turn % len(topics)]} ({day:%d %b})"
+                rows.append(
+                    f"{department},{day},{platform},{topic},{people[turn % len(people)]},{account}"
+                )
+            turn += 1
+        day += timedelta(days=1)
+    return "\n".join(rows) + "\n"
+
+
+def run_demo(out: Path | None) -> int:
+    out = out or Path(tempfile.mkdtemp(prefix="socialbot-demo-"))
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="socialbot-demo-db-"))
+    with FakeSlack() as fake:
+        for user_id, (name, tz) in PEOPLE.items():
+            fake.add_user(user_id, tz=tz, name=name)
+        transcript = _play(fake, workdir, out)
+    text = "\n".join(transcript) + "\n"
+    (out / "transcript.md").write_text(text)
+    (out / "slack-calls.json").write_text(
+        json.dumps([asdict(c) for c in fake.calls], indent=2, ensure_ascii=False, default=str)
+    )
+    print(text)
+    print(f"Files written to {out}:")
+    for path in sorted(out.iterdir()):
+        print(f"  {path.name}")
+    return 0
+
+
+def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
+    from bot.app import build_app, make_http_server, stop_http_server
+    from bot.organisation.service import load_organisation
+    from bot.organisation.spec import parse_organisation
+    from bot.runtime import Runtime
+    from bot.schedule.service import import_schedule
+    from jobs.registry import run_job
+
+    settings = load_settings(
+        SLACK_BOT_TOKEN="xoxb-demo-token",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_APP_TOKEN="",
+        SLACK_API_URL=fake.api_url,
+        DATABASE_URL=f"sqlite:///{workdir / 'demo.db'}",
+    )
+    london = ZoneInfo("Europe/London")
+    month = Month.containing(datetime.now(UTC), london).next()
+    clock = FixedClock(_at(month.first_day, 8, london))
+    runtime = Runtime.start(settings)
+    runtime.clock = clock
+    names = {uid: name for uid, (name, _) in PEOPLE.items()}
+    names |= {"C0LEADERSHIP": "#leadership", "C0MKTREVIEW": "#marketing-review"}
+
+    lines = [f"# socialbot demo: {month.title}", ""]
+    csv_text = demo_schedule(month)
+    (out / f"schedule-{month}.csv").write_text(csv_text)
+    with runtime.session() as session:
+        summary = load_organisation(
+            session=session,
+            spec=parse_organisation((DATA / "organisation.toml").read_text()),
+            now=clock(),
+        )
+        imported = import_schedule(
+            session=session, text=csv_text, source=f"schedule-{month}.csv", now=clock()
+        )
+    lines += [
+        "Operator: python -m bot org load organisation.toml",
+        *(f"    {line}" for line in summary.lines()),
+        f"Operator: python -m bot schedule import schedule-{month}.csv",
+        f"    {imported}",
+        "",
+    ]
+
+    app = build_app(runtime)
+    server = make_http_server(app, runtime, host="127.0.0.1", port=0)
+    threading.Thread(target=server.run, daemon=True).start()
+    host, port = server.socket.getsockname()[:2]
+    slack = SlackRequests(f"http://{host}:{port}/slack/events", SECRET, fake.base_url + "/response")
+    fake.reset()
+
+    def step(day: int, hour: int, caption: str, action: Callable[[], object], expect: str) -> None:
+        clock.set(_at(month.first_day + timedelta(days=day - 1), hour, london))
+        seen = len(fake.calls)
+        action()
+        fake.wait_for(expect, sum(1 for c in fake.calls[:seen] if c.method == expect) + 1)
+        lines.append(f"## {clock().astimezone(london):%a %d %b, %H:%M} (London): {caption}")
+        for call in fake.calls[seen:]:
+            lines.extend(describe_call(call, names))
+        lines.append("")
+
+    try:
+        step(
+            1,
+            9,
+            "Olivia asks what socialbot can do: /social help",
+            lambda: slack.command("U0OLIVIA", "help"),
+            "response_url",
+        )
+        step(
+            1,
+            9,
+            "Olivia looks at the whole month: /social schedule",
+            lambda: slack.command("U0OLIVIA", "schedule"),
+            "response_url",
+        )
+        step(
+            1,
+            10,
+            "Maya opens socialbot's Home tab",
+            lambda: slack.app_home_opened("U0MAYA"),
+            "views.publish",
+        )
+        step(
+            2,
+            14,
+            "Alice, in New York, checks her department: /social schedule",
+            lambda: slack.command("U0ALICE", "schedule"),
+            "response_url",
+        )
+        step(
+            3,
+            15,
+            "Alice tries to look at Research: /social schedule Research",
+            lambda: slack.command("U0ALICE", "schedule Research"),
+            "response_url",
+        )
+        step(
+            4,
+            9,
+            "Kenji, in Tokyo, opens his Home tab",
+            lambda: slack.app_home_opened("U0KENJI"),
+            "views.publish",
+        )
+        step(
+            5,
+            11,
+            "Sam, who is not in the programme, tries /social schedule",
+            lambda: slack.command("U0STRANGER", "schedule"),
+            "response_url",
+        )
+        step(
+            15,
+            6,
+            "The daily `home` job refreshes every Home tab that has been opened",
+            lambda: run_job("home", runtime=runtime, client=app.client, at=clock()),
+            "views.publish",
+        )
+        last = (month.next().first_day - timedelta(days=1)).day
+        step(
+            last,
+            16,
+            f"Olivia looks ahead: /social schedule Marketing {month.next()}",
+            lambda: slack.command("U0OLIVIA", f"schedule Marketing {month.next()}"),
+            "response_url",
+        )
+    finally:
+        stop_http_server(server)
+        runtime.engine.dispose()
+    return lines
+
+
+def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
+    return local_to_utc(datetime.combine(day, time(hour)), tz)

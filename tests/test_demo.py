@@ -1,0 +1,26 @@
+"""The newcomer's first command works with no Slack at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.cli import main
+
+
+def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "30 slots added" in printed
+    assert "Olivia looks at the whole month" in printed
+    assert "Times are in your timezone (America/New_York)" in printed  # Alice
+    assert "You can only see the schedules of your own departments" in printed
+    assert "Kenji (Research)'s Home tab" in printed
+    assert f"Files written to {out}" in printed
+    files = {p.name for p in out.iterdir()}
+    assert {"transcript.md", "slack-calls.json"} <= files
+    assert any(name.startswith("schedule-") and name.endswith(".csv") for name in files)
+    assert not (tmp_path / "data").exists()  # the demo's database is throwaway
