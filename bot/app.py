@@ -39,6 +39,16 @@ def make_client(settings: Settings) -> WebClient:
     )
 
 
+class _QuietTokenNotice(logging.Filter):
+    """Bolt notices SLACK_BOT_TOKEN in the environment beside our client; that is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("As you gave `client` as well")
+
+
+logging.getLogger("slack_bolt").addFilter(_QuietTokenNotice())
+
+
 class SocialApp(App):
     """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
 

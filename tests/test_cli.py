@@ -210,3 +210,21 @@ def test_refused_token_is_a_clear_error_without_the_token(env, fake_slack, capsy
     err = capsys.readouterr().err
     assert "SLACK_BOT_TOKEN was refused by Slack" in err
     assert env["SLACK_BOT_TOKEN"] not in err
+
+
+def test_jobs_run_without_at_uses_the_clock(env, org: Runtime, fake_slack, capsys):
+    from freezegun import freeze_time
+
+    from storage.repositories.people import mark_home_opened
+
+    with org.session() as session:
+        mark_home_opened(session, "U0ALICE", org.now())
+    with freeze_time("2027-01-20 06:00:00"):
+        assert main(["jobs", "run", "home"]) == 0
+    [publish] = fake_slack.calls_to("views.publish")
+    text = str(publish.view["blocks"])
+    assert "Webinar invite" in text  # 26 January is still ahead on the 20th
+    with org.session() as session:
+        [run] = session.exec(select(JobRun)).all()
+        assert run.scheduled_for == datetime(2027, 1, 20, 6, 0, tzinfo=UTC)
+        assert run.finished_at == datetime(2027, 1, 20, 6, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from handlers.views.common import (
     pack_lines,
     section,
 )
-from handlers.views.schedule import overview_text
+from handlers.views.schedule import overview_lines
 from handlers.views.slots import slot_line
 
 
@@ -47,17 +47,13 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
     assert model.month is not None
 
     if model.all_departments:
-        blocks += [
-            header(f"Every department: {model.month.title}"),
-            section(overview_text(list(model.all_departments))),
-            divider(),
-        ]
+        blocks.append(header(f"Every department: {model.month.title}"))
+        blocks += pack_lines(overview_lines(list(model.all_departments)), 10)[0]
+        blocks.append(divider())
     if model.my_departments:
         names = ", ".join(d.name for d in model.my_departments)
-        blocks += [
-            header(f"{names}: {model.month.title}"[:150]),
-            section(overview_text(list(model.my_departments))),
-        ]
+        blocks.append(header(f"{names}: {model.month.title}"))
+        blocks += pack_lines(overview_lines(list(model.my_departments)), 5)[0]
         lines = [
             slot_line(s, tz, department=len(model.my_departments) > 1)
             for s in model.my_department_slots

@@ -34,7 +34,7 @@ def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, 
         blocks.append(section("Nothing is scheduled this month."))
         return f"{title}: nothing scheduled", blocks
 
-    blocks.append(section(overview_text(answer.overview)))
+    blocks += pack_lines(overview_lines(answer.overview), 5)[0]
     note = f"Times are in your timezone ({reader_tz.key})."
     if reader_tz.key != answer.org_timezone.key:
         note += f" The organisation schedules in {answer.org_timezone.key}."
@@ -59,7 +59,7 @@ def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, 
     return f"{title}: {len(answer.slots)} slots", blocks
 
 
-def overview_text(overview: list[DepartmentMonth]) -> str:
+def overview_lines(overview: list[DepartmentMonth]) -> list[str]:
     rows = []
     for department in overview:
         parts = [
@@ -69,7 +69,7 @@ def overview_text(overview: list[DepartmentMonth]) -> str:
         ]
         summary = "  ".join(parts) if parts else "nothing scheduled"
         rows.append(f"*{escape(department.name)}* ({department.total}): {summary}")
-    return "\n".join(rows)
+    return rows
 
 
 def refusal_message(refused: ScheduleRefused) -> str:

@@ -1,0 +1,92 @@
+"""Block Kit stays inside Slack's limits however big the month is."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.home import HomeModel
+from bot.organisation.platforms import Platform
+from bot.organisation.roles import Roles
+from bot.schedule.reader import ScheduleAnswer
+from bot.schedule.service import DepartmentMonth, SlotView
+from bot.schedule.status import SlotStatus
+from bot.schedule.timing import Month
+from handlers.views.home import home_view
+from handlers.views.schedule import schedule_message
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _slots(n: int, departments: int) -> list[SlotView]:
+    start = datetime(2027, 1, 1, 9, tzinfo=UTC)
+    return [
+        SlotView(
+            id=i,
+            department=f"Department {i % departments:02d}",
+            due_at=start + timedelta(minutes=20 * i),
+            platform=Platform.LINKEDIN,
+            account="acme-" + "x" * 40,
+            topic=f"A fairly long topic about something important, number {i}",
+            contributor_id=f"U{i:08d}",
+            status=SlotStatus.PLANNED,
+        )
+        for i in range(n)
+    ]
+
+
+def _overview(departments: int) -> list[DepartmentMonth]:
+    return [
+        DepartmentMonth(i, f"Department {i:02d}", {SlotStatus.PLANNED: 90, SlotStatus.LATE: 10})
+        for i in range(departments)
+    ]
+
+
+def _assert_within_limits(blocks: list[dict], max_blocks: int) -> None:
+    assert len(blocks) <= max_blocks
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= 150
+
+
+def test_a_huge_month_fits_one_message_and_says_what_it_left_out():
+    answer = ScheduleAnswer(
+        month=Month(2027, 1),
+        org_timezone=LONDON,
+        departments=[f"Department {i:02d}" for i in range(200)],
+        slots=_slots(2000, 200),
+        overview=_overview(200),
+    )
+    text, blocks = schedule_message(answer, ZoneInfo("Asia/Tokyo"))
+    _assert_within_limits(blocks, 50)
+    assert "2000 slots" in text
+    assert "not shown" in json.dumps(blocks)
+    assert "200 departments: January 2027" in json.dumps(blocks)
+
+
+def test_a_normal_month_is_shown_whole():
+    answer = ScheduleAnswer(Month(2027, 1), LONDON, ["Department 00"], _slots(100, 1), _overview(1))
+    _, blocks = schedule_message(answer, LONDON)
+    _assert_within_limits(blocks, 50)
+    rendered = json.dumps(blocks)
+    assert "not shown" not in rendered
+    assert all(f"number {i}" in rendered for i in range(100))
+
+
+def test_a_huge_home_tab_fits():
+    roles = Roles("U1", overall=True, coordinates=frozenset(range(30)), contributes=frozenset({1}))
+    model = HomeModel(
+        roles=roles,
+        org_loaded=True,
+        month=Month(2027, 1),
+        upcoming=tuple(_slots(15, 1)),
+        my_departments=tuple(_overview(30)),
+        my_department_slots=tuple(_slots(3000, 30)),
+        all_departments=tuple(_overview(200)),
+    )
+    view = home_view(model, LONDON)
+    _assert_within_limits(view["blocks"], 100)
+    assert "Your upcoming posts" in json.dumps(view["blocks"])
