@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -18,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import text
 
 import handlers
+from bot.ack_first import AckFirstExecutor, AckGate
 from bot.config import ConfigError, Settings
 from bot.manifest import EVENTS_PATH
 from bot.runtime import Runtime
@@ -50,25 +50,31 @@ logging.getLogger("slack_bolt").addFilter(_QuietTokenNotice())
 
 
 class SocialApp(App):
-    """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
+    """Bolt's App, logging one line per request in HTTP and Socket Mode alike, and letting
+    listener work wait while acknowledgements are being sent (see bot.ack_first)."""
+
+    gate: AckGate
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
-        response = super().dispatch(req)
+        with self.gate.acknowledging():
+            response = super().dispatch(req)
         log_request(req, response, started)
         return response
 
 
 def build_app(runtime: Runtime) -> App:
     settings = runtime.settings
+    gate = AckGate()
     try:
         # Bolt checks the token with auth.test here, so a bad token stops start-up.
         app = SocialApp(
             client=make_client(settings),
             signing_secret=settings.signing_secret,
             request_verification_enabled=True,
-            process_before_response=False,
-            listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
+            # Acks are answered on the request thread; the work runs as lazy listeners.
+            process_before_response=True,
+            listener_executor=AckFirstExecutor(gate, max_workers=16),
             logger=logging.getLogger("slack_bolt"),
         )
     except BoltError:
@@ -81,6 +87,7 @@ def build_app(runtime: Runtime) -> App:
             f"SLACK_API_URL could not be reached ({type(exc).__name__}): check the network, "
             "or unset SLACK_API_URL to use Slack's own."
         ) from None
+    app.gate = gate
     handlers.register(app, runtime)
     return app
 

@@ -32,6 +32,10 @@ class Runtime:
         upgrade(engine)
         return cls(settings=settings, engine=engine)
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Runtime:
+        # Bolt deep-copies the request context for lazy listeners; the runtime is shared state.
+        return self
+
     def now(self) -> datetime:
         return self.clock()
 

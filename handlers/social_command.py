@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, BoltContext, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.organisation.service import roles_of
 from bot.people import timezone_of
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
-from bot.schedule.service import NoOrganisation, organisation_timezone
+from bot.schedule.service import NoOrganisation
 from bot.schedule.timing import Month
 from handlers.context import runtime_of
 from handlers.payloads import SlashCommand
@@ -48,9 +48,8 @@ def parse_social(text: str) -> SocialRequest:
 
 
 def handle_social(
-    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
-    ack()
     payload = SlashCommand.model_validate(command)
     runtime = runtime_of(context)
     request = parse_social(payload.text)
@@ -66,10 +65,12 @@ def handle_social(
                 answer = schedule_for(
                     session=session, user_id=payload.user_id, query=request, now=runtime.now()
                 )
-                org_tz = organisation_timezone(session)
             if isinstance(answer, ScheduleAnswer):
                 tz = timezone_of(
-                    runtime=runtime, client=client, user_id=payload.user_id, fallback=org_tz
+                    runtime=runtime,
+                    client=client,
+                    user_id=payload.user_id,
+                    fallback=answer.org_timezone,
                 )
                 text, blocks = schedule_message(answer, tz)
                 respond(text=text, blocks=blocks, response_type="ephemeral")

@@ -14,9 +14,9 @@ from bot.organisation.service import roles_of
 from bot.schedule.service import (
     DepartmentMonth,
     SlotView,
-    month_overview,
     month_slots,
     organisation_timezone,
+    summarise,
 )
 from bot.schedule.timing import Month
 from storage.repositories import organisation as org_repo
@@ -87,12 +87,13 @@ def schedule_for(
                 known=tuple(sorted(active[i] for i in roles.departments if i in active)),
             )
         ids = [department.id]
+    slots = month_slots(session=session, department_ids=ids, month=month, tz=tz)
     return ScheduleAnswer(
         month=month,
         org_timezone=tz,
         departments=[active[i] for i in ids],
-        slots=month_slots(session=session, department_ids=ids, month=month, tz=tz),
-        overview=month_overview(session=session, department_ids=ids, month=month, tz=tz),
+        slots=slots,
+        overview=summarise(slots, {i: active[i] for i in ids}),
     )
 
 

@@ -166,6 +166,15 @@ def upcoming_for_contributor(
     )
 
 
+def summarise(slots: list[SlotView], departments: dict[int, str]) -> list[DepartmentMonth]:
+    """Counts by status per department, from slots already at hand (no second query)."""
+    counts: dict[str, dict[SlotStatus, int]] = {name: {} for name in departments.values()}
+    for slot in slots:
+        bucket = counts.setdefault(slot.department, {})
+        bucket[slot.status] = bucket.get(slot.status, 0) + 1
+    return [DepartmentMonth(i, name, counts[name]) for i, name in departments.items()]
+
+
 def month_overview(
     *, session: Session, department_ids: list[int] | None, month: Month, tz: ZoneInfo
 ) -> list[DepartmentMonth]:

@@ -23,9 +23,17 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(moment: datetime, tz: ZoneInfo) -> str:
+    """`Tue 5 Jan, 04:00`: built by hand, as strftime dominated long schedule renders."""
     local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}, "
+        f"{local.hour:02d}:{local.minute:02d}"
+    )
 
 
 def day_heading(moment: datetime, tz: ZoneInfo) -> str:
