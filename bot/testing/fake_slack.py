@@ -63,6 +63,11 @@ class FakeUser:
     status_expiration: int = 0
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections in a burst; Slack's edge does not.
+    request_queue_size = 256
+
+
 class FakeSlack:
     """Start with `with FakeSlack() as slack:`; point the SDK at `slack.api_url`."""
 
@@ -73,7 +78,7 @@ class FakeSlack:
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
