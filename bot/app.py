@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -17,7 +18,6 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy import text
 
 import handlers
-from bot.ack_first import AckFirstExecutor, AckGate
 from bot.config import ConfigError, Settings
 from bot.manifest import EVENTS_PATH
 from bot.runtime import Runtime
@@ -25,6 +25,7 @@ from handlers.context import log_request
 
 log = logging.getLogger("socialbot")
 HEALTH_PATH = "/healthz"
+LISTENER_THREADS = 2
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -50,22 +51,17 @@ logging.getLogger("slack_bolt").addFilter(_QuietTokenNotice())
 
 
 class SocialApp(App):
-    """Bolt's App, logging one line per request in HTTP and Socket Mode alike, and letting
-    listener work wait while acknowledgements are being sent (see bot.ack_first)."""
-
-    gate: AckGate
+    """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
-        with self.gate.acknowledging():
-            response = super().dispatch(req)
+        response = super().dispatch(req)
         log_request(req, response, started)
         return response
 
 
 def build_app(runtime: Runtime) -> App:
     settings = runtime.settings
-    gate = AckGate()
     try:
         # Bolt checks the token with auth.test here, so a bad token stops start-up.
         app = SocialApp(
@@ -74,7 +70,9 @@ def build_app(runtime: Runtime) -> App:
             request_verification_enabled=True,
             # Acks are answered on the request thread; the work runs as lazy listeners.
             process_before_response=True,
-            listener_executor=AckFirstExecutor(gate, max_workers=16),
+            # Few listener threads: their work is mostly CPU, and more of them crowd the
+            # acknowledgements out of the interpreter in a burst (see bench/ack.py).
+            listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
             logger=logging.getLogger("slack_bolt"),
         )
     except BoltError:
@@ -87,7 +85,6 @@ def build_app(runtime: Runtime) -> App:
             f"SLACK_API_URL could not be reached ({type(exc).__name__}): check the network, "
             "or unset SLACK_API_URL to use Slack's own."
         ) from None
-    app.gate = gate
     handlers.register(app, runtime)
     return app
 

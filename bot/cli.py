@@ -189,8 +189,9 @@ def _org_load(runtime: Runtime, path: Path) -> int:
 
 
 def _schedule_import(runtime: Runtime, path: Path) -> int:
+    from bot.organisation.directory import NoOrganisation
     from bot.schedule.csv_import import ScheduleImportError
-    from bot.schedule.service import NoOrganisation, import_schedule
+    from bot.schedule.service import import_schedule
 
     try:
         with runtime.session() as session:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.organisation.directory import Directory
 from bot.organisation.roles import Roles
-from bot.organisation.service import roles_of
 from bot.schedule.service import (
     DepartmentMonth,
     SlotView,
     month_overview,
     month_slots,
+    summarise,
     upcoming_for_contributor,
 )
 from bot.schedule.timing import Month
-from storage.repositories import organisation as org_repo
 
 UPCOMING_WINDOW = timedelta(days=45)
 UPCOMING_LIMIT = 15
@@ -36,32 +35,31 @@ class HomeModel:
     contacts: tuple[str, ...] = ()
 
 
-def home_for(*, session: Session, user_id: str, now: datetime) -> HomeModel:
-    org = org_repo.get_organisation(session)
-    roles = roles_of(session=session, user_id=user_id)
-    if org is None:
-        return HomeModel(roles=roles, org_loaded=False)
-    tz = ZoneInfo(org.timezone)
+def home_for(
+    *, session: Session, directory: Directory | None, user_id: str, now: datetime
+) -> HomeModel:
+    """`directory` is None before the organisation is loaded."""
+    if directory is None:
+        return HomeModel(roles=Roles(user_id, False, frozenset(), frozenset()), org_loaded=False)
+    roles = directory.roles(user_id)
+    tz = directory.timezone
     month = Month.containing(now, tz)
-    contacts = tuple(org_repo.active_overall_coordinators(session))
     if not roles.is_member:
-        return HomeModel(roles=roles, org_loaded=True, month=month, contacts=contacts)
+        return HomeModel(
+            roles=roles, org_loaded=True, month=month, contacts=directory.overall_coordinators
+        )
     upcoming = upcoming_for_contributor(
         session=session, user_id=user_id, now=now, until=now + UPCOMING_WINDOW, limit=UPCOMING_LIMIT
     )
-    coordinated = sorted(roles.coordinates)
-    mine = (
-        month_overview(session=session, department_ids=coordinated, month=month, tz=tz)
-        if coordinated
-        else []
-    )
+    coordinated = directory.sorted_ids(roles.coordinates)
     mine_slots = (
         month_slots(session=session, department_ids=coordinated, month=month, tz=tz)
         if coordinated
         else []
     )
+    mine = summarise(mine_slots, {i: directory.departments[i] for i in coordinated})
     everything = (
-        month_overview(session=session, department_ids=None, month=month, tz=tz)
+        month_overview(session=session, departments=directory.departments, month=month, tz=tz)
         if roles.overall
         else []
     )
@@ -73,5 +71,5 @@ def home_for(*, session: Session, user_id: str, now: datetime) -> HomeModel:
         my_departments=tuple(mine),
         my_department_slots=tuple(mine_slots),
         all_departments=tuple(everything),
-        contacts=contacts,
+        contacts=directory.overall_coordinators,
     )

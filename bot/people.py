@@ -19,21 +19,28 @@ TIMEZONE_TTL = timedelta(hours=24)
 def timezone_of(
     *, runtime: Runtime, client: WebClient, user_id: str, fallback: ZoneInfo
 ) -> ZoneInfo:
-    """The user's own timezone from their Slack profile; `fallback` when Slack can't say."""
+    """The user's own timezone from their Slack profile; `fallback` when Slack can't say.
+    Remembered in memory and in the database for a day."""
     now = runtime.now()
-    with runtime.session() as session:
-        cached = repo.get(session, user_id)
-        if cached is not None and cached.fetched_at > now - TIMEZONE_TTL:
-            return _zone(cached.tz, fallback)
+    remembered = runtime.timezones.get(user_id)
+    if remembered is None:
+        with runtime.session() as session:
+            cached = repo.get(session, user_id)
+            if cached is not None:
+                remembered = (cached.tz, cached.fetched_at)
+    if remembered is not None and remembered[1] > now - TIMEZONE_TTL:
+        runtime.timezones[user_id] = remembered
+        return _zone(remembered[0], fallback)
     try:
         tz = client.users_info(user=user_id)["user"].get("tz")
     except SlackApiError as exc:
         log.warning(
             "users.info failed", extra={"user": user_id, "detail": exc.response.get("error")}
         )
-        return _zone(cached.tz if cached else None, fallback)
+        return _zone(remembered[0] if remembered else None, fallback)
     with runtime.session() as session:
         repo.save_timezone(session, user_id, tz, now)
+    runtime.timezones[user_id] = (tz, now)
     return _zone(tz, fallback)
 
 

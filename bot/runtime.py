@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.organisation.directory import Directory, DirectoryCache
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 
@@ -24,6 +25,9 @@ class Runtime:
     settings: Settings
     engine: Engine
     clock: Callable[[], datetime] = field(default=_system_clock)
+    directory: DirectoryCache = field(default_factory=DirectoryCache)
+    # user id -> (IANA timezone or None, when Slack told us); backed by the slackuser table
+    timezones: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
@@ -38,6 +42,10 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def organisation(self, session: Session) -> Directory:
+        """The organisation as of now; raises NoOrganisation before the first `org load`."""
+        return self.directory.get(session)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

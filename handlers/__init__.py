@@ -7,6 +7,9 @@ pool, so nothing slow ever delays an acknowledgement."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +21,30 @@ from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.social_command import handle_social
 
+log = logging.getLogger("socialbot.handlers")
+SORRY = "Sorry, something went wrong on our side and nothing was changed. It has been logged."
+
 
 def ack_now(ack: Ack) -> None:
     ack()
+
+
+def guarded(work: Callable[..., Any]) -> Callable[..., Any]:
+    """Work that fails is logged with its traceback, and the person is told, never left
+    waiting. (Bolt reads the wrapped function's parameters, so injection still works.)"""
+
+    @functools.wraps(work)
+    def run(**kwargs: Any) -> None:
+        try:
+            work(**kwargs)
+        except Exception:
+            log.exception("listener failed", extra={"detail": work.__name__})
+            respond = kwargs.get("respond")
+            if respond is not None:
+                with contextlib.suppress(Exception):
+                    respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -36,6 +60,6 @@ EVENTS: dict[str, Listener] = {"app_home_opened": Listener(work=handle_app_home_
 def register(app: App, runtime: Runtime) -> None:
     app.use(inject_runtime(runtime))
     for name, listener in COMMANDS.items():
-        app.command(name)(ack=listener.ack, lazy=[listener.work])
+        app.command(name)(ack=listener.ack, lazy=[guarded(listener.work)])
     for name, listener in EVENTS.items():
-        app.event(name)(ack=listener.ack, lazy=[listener.work])
+        app.event(name)(ack=listener.ack, lazy=[guarded(listener.work)])

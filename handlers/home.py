@@ -9,12 +9,12 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.home import home_for
+from bot.organisation.directory import Directory, NoOrganisation
 from bot.people import timezone_of
 from bot.runtime import Runtime
 from handlers.context import runtime_of
 from handlers.payloads import AppHomeOpened
 from handlers.views.home import home_view
-from storage.repositories import organisation as org_repo
 from storage.repositories import people as people_repo
 
 
@@ -22,14 +22,20 @@ def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: Bo
     payload = AppHomeOpened.model_validate(event)
     if payload.tab != "home":
         return
-    publish_home(runtime=runtime_of(context), client=client, user_id=payload.user)
+    runtime = runtime_of(context)
+    view = home_for_user(runtime=runtime, client=client, user_id=payload.user)
+    client.views_publish(user_id=payload.user, view=view)
 
 
-def publish_home(*, runtime: Runtime, client: WebClient, user_id: str) -> None:
+def home_for_user(*, runtime: Runtime, client: WebClient, user_id: str) -> dict[str, Any]:
+    """The user's App Home view as of the runtime's clock (the caller publishes it)."""
     with runtime.session() as session:
-        model = home_for(session=session, user_id=user_id, now=runtime.now())
-        org = org_repo.get_organisation(session)
+        try:
+            directory: Directory | None = runtime.organisation(session)
+        except NoOrganisation:
+            directory = None
+        model = home_for(session=session, directory=directory, user_id=user_id, now=runtime.now())
         people_repo.mark_home_opened(session, user_id, runtime.now())
-    fallback = ZoneInfo(org.timezone) if org else ZoneInfo("UTC")
+    fallback = directory.timezone if directory else ZoneInfo("UTC")
     tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=fallback)
-    client.views_publish(user_id=user_id, view=home_view(model, tz))
+    return home_view(model, tz)

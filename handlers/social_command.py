@@ -8,16 +8,14 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.organisation.service import roles_of
+from bot.organisation.directory import NoOrganisation
 from bot.people import timezone_of
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
-from bot.schedule.service import NoOrganisation
 from bot.schedule.timing import Month
 from handlers.context import runtime_of
 from handlers.payloads import SlashCommand
 from handlers.views.help import help_message
 from handlers.views.schedule import refusal_message, schedule_message
-from storage.repositories import organisation as org_repo
 
 
 @dataclass(frozen=True)
@@ -56,14 +54,18 @@ def handle_social(
     try:
         if isinstance(request, HelpRequest):
             with runtime.session() as session:
-                roles = roles_of(session=session, user_id=payload.user_id)
-                contacts = list(org_repo.active_overall_coordinators(session))
-            text, blocks = help_message(roles, contacts)
+                directory = runtime.organisation(session)
+            roles = directory.roles(payload.user_id)
+            text, blocks = help_message(roles, list(directory.overall_coordinators))
             respond(text=text, blocks=blocks, response_type="ephemeral")
         elif isinstance(request, ScheduleQuery):
             with runtime.session() as session:
                 answer = schedule_for(
-                    session=session, user_id=payload.user_id, query=request, now=runtime.now()
+                    session=session,
+                    directory=runtime.organisation(session),
+                    user_id=payload.user_id,
+                    query=request,
+                    now=runtime.now(),
                 )
             if isinstance(answer, ScheduleAnswer):
                 tz = timezone_of(

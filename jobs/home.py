@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from handlers.home import publish_home
+from handlers.home import home_for_user
 from jobs.registry import Job, JobContext
 from storage.repositories import people as people_repo
 
@@ -19,7 +19,8 @@ def refresh_home(ctx: JobContext) -> str:
     failed = 0
     for user_id in viewers:
         try:
-            publish_home(runtime=ctx.runtime, client=ctx.client, user_id=user_id)
+            view = home_for_user(runtime=ctx.runtime, client=ctx.client, user_id=user_id)
+            ctx.client.views_publish(user_id=user_id, view=view)
         except SlackApiError as exc:
             failed += 1
             log.warning(

@@ -22,6 +22,8 @@ class Organisation(SQLModel, table=True):
     timezone: str = Field(max_length=64)
     leadership_channel: str = Field(max_length=32)
     default_due_hour: int = Field(default=12)
+    # Bumped by every load, so processes can tell their cached copy is stale.
+    revision: int = Field(default=0)
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
 

@@ -101,3 +101,17 @@ def test_timezone_is_cached_between_requests(org, served: Served):
     served.slack.command("U0ALICE", "schedule")
     served.fake.wait_for("response_url", 2)
     assert len(served.fake.calls_to("users.info")) == 1
+
+
+def test_a_failure_is_logged_and_the_person_is_told(org, served: Served, monkeypatch, caplog):
+    import handlers.social_command
+
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(handlers.social_command, "schedule_for", broken)
+    served.slack.command("U0ALICE", "schedule")
+    [message] = served.fake.wait_for("response_url")
+    assert message["text"].startswith("Sorry, something went wrong on our side")
+    assert "database on fire" not in message["text"]
+    assert any(r.message == "listener failed" and r.exc_info for r in caplog.records)

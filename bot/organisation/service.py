@@ -7,8 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.organisation.roles import Membership as RoleMembership
-from bot.organisation.roles import Role, Roles
+from bot.organisation.roles import Role
 from bot.organisation.spec import OrganisationSpec
 from storage.models import Account, Department, Membership, Organisation
 from storage.repositories import organisation as repo
@@ -49,6 +48,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.timezone = spec.timezone
     org.leadership_channel = spec.leadership_channel
     org.default_due_hour = spec.default_due_hour
+    org.revision += 1
     org.updated_at = now
     session.add(org)
 
@@ -161,13 +161,3 @@ def _sync_accounts(
             account.updated_at = now
             session.add(account)
             tally.retired += 1
-
-
-def roles_of(*, session: Session, user_id: str) -> Roles:
-    return Roles.from_memberships(
-        user_id,
-        (
-            RoleMembership(Role(m.role), m.department_id)
-            for m in repo.active_memberships_of(session, user_id)
-        ),
-    )

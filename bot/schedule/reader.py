@@ -9,17 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.organisation.directory import Directory
 from bot.organisation.roles import Refusal, Roles, decide_view_department
-from bot.organisation.service import roles_of
-from bot.schedule.service import (
-    DepartmentMonth,
-    SlotView,
-    month_slots,
-    organisation_timezone,
-    summarise,
-)
+from bot.schedule.service import DepartmentMonth, SlotView, month_slots, summarise
 from bot.schedule.timing import Month
-from storage.repositories import organisation as org_repo
 
 
 class ScheduleRefusal(StrEnum):
@@ -52,54 +45,45 @@ class ScheduleRefused:
 
 
 def schedule_for(
-    *, session: Session, user_id: str, query: ScheduleQuery, now: datetime
+    *, session: Session, directory: Directory, user_id: str, query: ScheduleQuery, now: datetime
 ) -> ScheduleAnswer | ScheduleRefused:
-    tz = organisation_timezone(session)
+    tz = directory.timezone
     month = query.month or Month.containing(now, tz)
-    roles = roles_of(session=session, user_id=user_id)
+    roles = directory.roles(user_id)
     if not roles.is_member:
         return ScheduleRefused(
-            ScheduleRefusal.NOT_IN_PROGRAMME,
-            contacts=tuple(org_repo.active_overall_coordinators(session)),
+            ScheduleRefusal.NOT_IN_PROGRAMME, contacts=directory.overall_coordinators
         )
-    active = {d.id: d.name for d in org_repo.active_departments(session) if d.id is not None}
+    names = directory.departments
+    own = tuple(names[i] for i in directory.sorted_ids(roles.departments))
     if query.department is None:
-        ids = _default_departments(roles, active)
+        ids = _default_departments(roles, directory)
     else:
-        department = org_repo.department_by_name(session, query.department)
-        if department is None or department.id not in active:
-            visible = (
-                active
-                if roles.overall
-                else {i: active[i] for i in roles.departments if i in active}
-            )
+        department_id = directory.department_named(query.department)
+        if department_id is None:
+            visible = tuple(names[i] for i in directory.sorted_ids()) if roles.overall else own
             return ScheduleRefused(
-                ScheduleRefusal.UNKNOWN_DEPARTMENT,
-                department=query.department,
-                known=tuple(sorted(visible.values())),
+                ScheduleRefusal.UNKNOWN_DEPARTMENT, department=query.department, known=visible
             )
-        assert department.id is not None
-        decision = decide_view_department(roles, department.id)
+        decision = decide_view_department(roles, department_id)
         if not decision.allowed:
             return ScheduleRefused(
-                ScheduleRefusal(decision.reason),
-                department=department.name,
-                known=tuple(sorted(active[i] for i in roles.departments if i in active)),
+                ScheduleRefusal(decision.reason), department=names[department_id], known=own
             )
-        ids = [department.id]
+        ids = [department_id]
     slots = month_slots(session=session, department_ids=ids, month=month, tz=tz)
     return ScheduleAnswer(
         month=month,
         org_timezone=tz,
-        departments=[active[i] for i in ids],
+        departments=[names[i] for i in ids],
         slots=slots,
-        overview=summarise(slots, {i: active[i] for i in ids}),
+        overview=summarise(slots, {i: names[i] for i in ids}),
     )
 
 
-def _default_departments(roles: Roles, active: dict[int, str]) -> list[int]:
+def _default_departments(roles: Roles, directory: Directory) -> list[int]:
     """The reader's own departments; an overall coordinator with none of their own sees all."""
-    own = sorted((i for i in roles.departments if i in active), key=lambda i: active[i])
-    if own:
+    own = directory.sorted_ids(roles.departments)
+    if own or not roles.overall:
         return own
-    return sorted(active, key=lambda i: active[i]) if roles.overall else []
+    return directory.sorted_ids()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.organisation.directory import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Role
 from bot.schedule.csv_import import DepartmentRef, ImportContext, parse_schedule_csv
@@ -17,13 +18,6 @@ from bot.schedule.timing import Month
 from storage.models import Slot
 from storage.repositories import organisation as org_repo
 from storage.repositories import slots as repo
-
-
-class NoOrganisation(Exception):
-    """Nothing works before the organisation file is loaded."""
-
-    def __init__(self) -> None:
-        super().__init__("no organisation is loaded yet: run `python -m bot org load PATH` first")
 
 
 @dataclass(frozen=True)
@@ -60,13 +54,6 @@ class DepartmentMonth:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
-
-
-def organisation_timezone(session: Session) -> ZoneInfo:
-    org = org_repo.get_organisation(session)
-    if org is None:
-        raise NoOrganisation()
-    return ZoneInfo(org.timezone)
 
 
 def import_context(session: Session) -> ImportContext:
@@ -176,17 +163,16 @@ def summarise(slots: list[SlotView], departments: dict[int, str]) -> list[Depart
 
 
 def month_overview(
-    *, session: Session, department_ids: list[int] | None, month: Month, tz: ZoneInfo
+    *, session: Session, departments: dict[int, str], month: Month, tz: ZoneInfo
 ) -> list[DepartmentMonth]:
-    """Counts by status for each active department (all of them when department_ids is None)."""
+    """Counts by status for each of `departments` (id → name), in one grouped query."""
     start, end = month.bounds_utc(tz)
     counts: dict[int, dict[SlotStatus, int]] = defaultdict(dict)
     for department_id, status, n in repo.status_counts(
-        session, start=start, end=end, department_ids=department_ids
+        session, start=start, end=end, department_ids=list(departments)
     ):
         counts[department_id][SlotStatus(status)] = n
     return [
-        DepartmentMonth(d.id, d.name, counts.get(d.id, {}))
-        for d in org_repo.active_departments(session)
-        if d.id is not None and (department_ids is None or d.id in department_ids)
+        DepartmentMonth(i, departments[i], counts.get(i, {}))
+        for i in sorted(departments, key=lambda i: departments[i])
     ]

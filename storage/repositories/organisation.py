@@ -14,6 +14,15 @@ def get_organisation(session: Session) -> Organisation | None:
     return session.get(Organisation, 1)
 
 
+def organisation_revision(session: Session) -> int | None:
+    """The cheapest possible read: is there an organisation, and which revision is it?"""
+    return (
+        session.connection()
+        .execute(select(Organisation.revision).where(Organisation.id == 1))
+        .scalar()
+    )
+
+
 def all_departments(session: Session) -> Sequence[Department]:
     return session.exec(select(Department).order_by(col(Department.name))).all()
 
