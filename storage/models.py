@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -24,6 +24,9 @@ class Organisation(SQLModel, table=True):
     default_due_hour: int = Field(default=12)
     # Bumped by every load, so processes can tell their cached copy is stale.
     revision: int = Field(default=0)
+    reminder_days: str = Field(default="7,2,0", max_length=60)  # days before due, comma-separated
+    reminder_hour: int = Field(default=9)
+    escalate_after_days: int = Field(default=3)
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
 
@@ -31,6 +34,7 @@ class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     review_channel: str = Field(max_length=32)
+    reminder_days: str | None = Field(default=None, max_length=60)  # overrides the organisation's
     active: bool = Field(default=True)
     created_at: datetime = _ts()  # type: ignore[assignment]
     updated_at: datetime = _ts()  # type: ignore[assignment]
@@ -79,6 +83,10 @@ class Slot(SQLModel, table=True):
     contributor_id: str = Field(max_length=32)
     status: str = Field(default="planned", max_length=24)
     source: str = Field(default="", max_length=200)
+    # The earliest moment a reminder might be due (conservative across timezones); the reminder
+    # job reads only slots whose moment has come, so its cost follows what is due, not the year.
+    next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     created_at: datetime = _ts()  # type: ignore[assignment]
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
@@ -99,6 +107,7 @@ class SlackUser(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=32)
     tz: str | None = Field(default=None, max_length=64)
+    deleted: bool = Field(default=False)
     fetched_at: datetime = _ts()  # type: ignore[assignment]
     home_opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
 
@@ -113,3 +122,106 @@ class JobRun(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     outcome: str = Field(default="running", max_length=20)
     summary: str = Field(default="", max_length=500)
+
+
+class Blackout(SQLModel, table=True):
+    """A day on which nothing should be posted or asked for (organisation file or calendar)."""
+
+    __table_args__ = (UniqueConstraint("day", "source", name="uq_blackout_day_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    label: str = Field(default="", max_length=200)
+    source: str = Field(max_length=32)  # "organisation" or "calendar"
+
+
+class Rule(SQLModel, table=True):
+    """A recurring slot pattern of a department, from the organisation file."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    position: int
+    weekdays: str = Field(max_length=40)  # e.g. "tue,thu"
+    due_time: str | None = Field(default=None, max_length=5)  # "HH:MM", else the default hour
+    platform: str = Field(max_length=20)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    topic: str = Field(max_length=200)
+    contributors: str = Field(max_length=1000)  # rotation, comma-separated user IDs
+    starts: date | None = None
+    ends: date | None = None
+    active: bool = Field(default=True)
+
+
+class Digest(SQLModel, table=True):
+    """One message the bot sends about one or more slots (a reminder digest, an escalation).
+    Claimed (state "sending") before the Slack call and confirmed after, so a crash in between
+    can be told apart from a message never sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    kind: str = Field(max_length=24)
+    recipient: str = Field(max_length=32, index=True)
+    state: str = Field(default="sending", max_length=16, index=True)
+    channel: str | None = Field(default=None, max_length=32)
+    ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    error: str = Field(default="", max_length=100)
+
+
+class Nudge(SQLModel, table=True):
+    """One (slot, stage) notification. The unique pair is what makes every stage go out once."""
+
+    __table_args__ = (UniqueConstraint("slot_id", "stage", name="uq_nudge_slot_stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    stage: str = Field(max_length=80)
+    digest_id: int | None = Field(default=None, foreign_key="digest.id", index=True)
+    state: str = Field(default="sending", max_length=16)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+
+
+class Draft(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("slot_id", "version", name="uq_draft_slot_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(foreign_key="slot.id", index=True)
+    version: int
+    author_id: str = Field(max_length=32)
+    text: str = Field(sa_type=Text)  # type: ignore[call-overload]
+    files: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
+    link: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=1000)
+    source: str = Field(max_length=16)  # modal | thread
+    # For drafts from a message: its channel and ts, so a retried event cannot add it twice.
+    source_key: str | None = Field(default=None, sa_column=Column(String(80), unique=True))
+    created_at: datetime = _ts()  # type: ignore[assignment]
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Events API deliveries already handled (Slack retries them)."""
+
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = _ts()  # type: ignore[assignment]
+
+
+class PendingReply(SQLModel, table=True):
+    """A thread reply to a digest of several slots, waiting for its author to say which slot."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest_id: int = Field(foreign_key="digest.id")
+    user_id: str = Field(max_length=32)
+    source_key: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
+    text: str = Field(sa_type=Text)  # type: ignore[call-overload]
+    files: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
+    created_at: datetime = _ts()  # type: ignore[assignment]
+    resolved: bool = Field(default=False)
+
+
+class JobLease(SQLModel, table=True):
+    """Only the holder of a job's lease runs it; a crashed holder's lease simply expires."""
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
