@@ -9,8 +9,9 @@ from sqlmodel import Session
 
 from bot.organisation.roles import Role
 from bot.organisation.spec import OrganisationSpec
-from storage.models import Account, Department, Membership, Organisation
+from storage.models import Account, Department, Membership, Organisation, Rule
 from storage.repositories import organisation as repo
+from storage.repositories import slots as slot_repo
 
 
 @dataclass
@@ -48,6 +49,9 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.timezone = spec.timezone
     org.leadership_channel = spec.leadership_channel
     org.default_due_hour = spec.default_due_hour
+    org.reminder_days = _days_text(spec.reminders.days_before)
+    org.reminder_hour = spec.reminders.hour
+    org.escalate_after_days = spec.reminders.escalate_after_days
     org.revision += 1
     org.updated_at = now
     session.add(org)
@@ -55,7 +59,54 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     departments = _sync_departments(session, spec, now, summary.departments)
     _sync_memberships(session, spec, departments, now, summary.memberships)
     _sync_accounts(session, spec, departments, now, summary.accounts)
+    session.flush()
+    _sync_rules(session, spec, departments)
+    repo.replace_blackouts(
+        session,
+        source="organisation",
+        days={d: "organisation file" for d in spec.reminders.blackout_dates},
+    )
+    # Cadence, people or blackouts may have moved: let the reminder job re-plan open slots.
+    slot_repo.replan_open_slots(session, now)
     return summary
+
+
+def _days_text(days: list[int] | None) -> str | None:
+    return None if days is None else ",".join(str(d) for d in days)
+
+
+def _sync_rules(
+    session: Session, spec: OrganisationSpec, departments: dict[str, Department]
+) -> None:
+    accounts = {(a.platform, a.handle.casefold()): a.id for a in repo.all_accounts(session)}
+    for item in spec.departments:
+        department = departments[item.name.casefold()]
+        assert department.id is not None
+        existing = {r.position: r for r in repo.rules_of(session, department.id)}
+        for position, rule in enumerate(item.rules):
+            row = existing.pop(position, None) or Rule(
+                department_id=department.id,
+                position=position,
+                weekdays="",
+                platform="",
+                topic="",
+                contributors="",
+            )
+            row.weekdays = ",".join(rule.days)
+            row.due_time = rule.time
+            row.platform = rule.platform.value
+            row.account_id = (
+                accounts.get((rule.platform.value, rule.account.casefold()))
+                if rule.account
+                else None
+            )
+            row.topic = rule.topic
+            row.contributors = ",".join(rule.contributors)
+            row.starts, row.ends, row.active = rule.starts, rule.ends, True
+            session.add(row)
+        for row in existing.values():
+            row.active = False
+            session.add(row)
 
 
 def _sync_departments(
@@ -77,6 +128,7 @@ def _sync_departments(
             tally.updated += 1
         department.name = item.name
         department.review_channel = item.review_channel
+        department.reminder_days = _days_text(item.reminder_days_before)
         department.active = True
         department.updated_at = now
         session.add(department)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,11 +58,61 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _days_before(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("a day is listed twice")
+    return sorted(values, reverse=True)
+
+
+DaysBefore = Annotated[
+    list[Annotated[int, Field(ge=0, le=60)]], AfterValidator(_days_before), Field(min_length=1)
+]
+
+
+class RuleSpec(_Strict):
+    """Every `days` of the week, a slot on `platform` about `topic`, rotating `contributors`."""
+
+    days: list[str] = Field(min_length=1)
+    platform: Platform
+    topic: str = Field(min_length=1, max_length=200)
+    contributors: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
+    account: str | None = None
+    time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    starts: date | None = None
+    ends: date | None = None
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, values: list[str]) -> list[str]:
+        days = [v.strip().lower()[:3] for v in values]
+        for value, day in zip(values, days, strict=True):
+            if day not in WEEKDAYS:
+                raise ValueError(f"{value!r} is not a day of the week (mon … sun)")
+        return _no_repeats(days)
+
+    @field_validator("account")
+    @classmethod
+    def _strip_at(cls, value: str | None) -> str | None:
+        return value.removeprefix("@") if value else value
+
+
 class DepartmentSpec(_Strict):
     name: str = Field(min_length=1, max_length=80)
     review_channel: ChannelId
     coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     contributors: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(default=[])
+    reminder_days_before: DaysBefore | None = None
+    rules: list[RuleSpec] = Field(default=[])
+
+
+class RemindersSpec(_Strict):
+    days_before: DaysBefore = Field(default=[7, 2, 0])
+    hour: int = Field(default=9, ge=6, le=18)  # in each contributor's own timezone
+    escalate_after_days: int = Field(default=3, ge=1, le=30)
+    blackout_dates: list[date] = Field(default=[])
 
 
 class AccountSpec(_Strict):
@@ -82,6 +133,7 @@ class OrganisationSpec(_Strict):
     leadership_channel: ChannelId
     overall_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     default_due_hour: int = Field(default=12, ge=0, le=23)
+    reminders: RemindersSpec = Field(default_factory=RemindersSpec)
     departments: list[DepartmentSpec] = Field(min_length=1)
     accounts: list[AccountSpec] = Field(default=[])
 
@@ -123,6 +175,24 @@ class OrganisationSpec(_Strict):
                     ("accounts", index, "department"),
                     f"no department is named {account.department!r}",
                 )
+        for d_index, department in enumerate(self.departments):
+            members = set(department.contributors) | set(department.coordinators)
+            for r_index, rule in enumerate(department.rules):
+                loc: tuple[str | int, ...] = ("departments", d_index, "rules", r_index)
+                strangers = [u for u in rule.contributors if u not in members]
+                if strangers:
+                    raise _ItemError(
+                        (*loc, "contributors"),
+                        f"{', '.join(strangers)} not in {department.name}'s contributors or "
+                        "coordinators",
+                    )
+                if rule.account and (rule.platform.value, rule.account.casefold()) not in handles:
+                    raise _ItemError(
+                        (*loc, "account"),
+                        f"no {rule.platform.value} account {rule.account!r} in [[accounts]]",
+                    )
+                if rule.starts and rule.ends and rule.ends < rule.starts:
+                    raise _ItemError((*loc, "ends"), "ends before it starts")
         return self
 
     def department_named(self, name: str | None) -> DepartmentSpec | None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Department, Membership, Organisation
+from storage.models import Account, Blackout, Department, Membership, Organisation, Rule
 
 
 def get_organisation(session: Session) -> Organisation | None:
@@ -79,3 +80,26 @@ def active_accounts(session: Session) -> Sequence[Account]:
         .where(col(Account.active))
         .order_by(col(Account.platform), col(Account.handle))
     ).all()
+
+
+def rules_of(session: Session, department_id: int) -> Sequence[Rule]:
+    return session.exec(
+        select(Rule).where(Rule.department_id == department_id).order_by(col(Rule.position))
+    ).all()
+
+
+def active_rules(session: Session) -> Sequence[Rule]:
+    return session.exec(
+        select(Rule).where(col(Rule.active)).order_by(col(Rule.department_id), col(Rule.position))
+    ).all()
+
+
+def blackout_days(session: Session) -> dict[date, str]:
+    return {b.day: b.label for b in session.exec(select(Blackout))}
+
+
+def replace_blackouts(session: Session, *, source: str, days: dict[date, str]) -> None:
+    """Make `source`'s blackout days exactly `days` (day → label)."""
+    session.exec(delete(Blackout).where(col(Blackout.source) == source))  # type: ignore[call-overload]
+    for day, label in sorted(days.items()):
+        session.add(Blackout(day=day, label=label[:200], source=source))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Slot, SlotEvent
@@ -83,3 +83,12 @@ def events_of(session: Session, slot_id: int) -> Sequence[SlotEvent]:
     return session.exec(
         select(SlotEvent).where(SlotEvent.slot_id == slot_id).order_by(col(SlotEvent.at))
     ).all()
+
+
+def replan_open_slots(session: Session, now: datetime) -> None:
+    """Make every open future slot a reminder candidate again (after its inputs changed)."""
+    session.exec(  # type: ignore[call-overload]
+        update(Slot)
+        .where(col(Slot.status) == "planned", col(Slot.due_at) > now)
+        .values(next_nudge_at=now)
+    )

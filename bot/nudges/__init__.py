@@ -1,0 +1,1 @@
+"""Nudges: reminders before a post is due, and escalation when it is late."""

@@ -1,0 +1,135 @@
+"""When reminders go out: pure functions of the slot, the person's timezone and the clock.
+
+A stage is "n days before the due day" (the due day as the contributor sees it), at the
+reminder hour in their own timezone, moved back to the previous working day when it lands on a
+weekend or a blackout day, and never at or after the moment the post is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+QUIET_FROM = time(21, 0)  # nobody is messaged between 21:00 and 08:00 their time
+QUIET_UNTIL = time(8, 0)
+# Import and re-planning don't know each contributor's timezone: they file a slot this much
+# earlier than its organisation-time reminder, and the job works out the exact moment.
+CANDIDATE_MARGIN = timedelta(days=2)
+# A missed reminder is not sent when the next one is due this soon: that one will do.
+CATCH_UP_HOLD = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    days_before: tuple[int, ...]  # e.g. (7, 2, 0)
+    hour: int
+    blackout: frozenset[date] = frozenset()
+
+    @classmethod
+    def parse(cls, days: str, hour: int, blackout: frozenset[date]) -> Cadence:
+        values = sorted({int(d) for d in days.split(",") if d.strip()}, reverse=True)
+        return cls(tuple(values), hour, blackout)
+
+
+@dataclass(frozen=True)
+class Plan:
+    send: str | None = None  # the stage to send now
+    superseded: tuple[str, ...] = ()  # stages missed (downtime, snooze) that will not be sent
+    next_at: datetime | None = None  # when to look at this slot again; None: nothing left
+
+
+def is_working_day(day: date, blackout: frozenset[date]) -> bool:
+    return day.weekday() < 5 and day not in blackout
+
+
+def working_day_on_or_before(day: date, blackout: frozenset[date]) -> date:
+    for _ in range(366):
+        if is_working_day(day, blackout):
+            return day
+        day -= timedelta(days=1)
+    return day
+
+
+def local_moment(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tz).astimezone(UTC)
+
+
+def stage_time(due_at: datetime, days_before: int, tz: ZoneInfo, cadence: Cadence) -> datetime:
+    day = due_at.astimezone(tz).date() - timedelta(days=days_before)
+    day = working_day_on_or_before(day, cadence.blackout)
+    moment = local_moment(day, time(cadence.hour), tz)
+    while moment >= due_at:
+        day = working_day_on_or_before(day - timedelta(days=1), cadence.blackout)
+        moment = local_moment(day, time(cadence.hour), tz)
+    return moment
+
+
+def stages(
+    due_at: datetime, tz: ZoneInfo, cadence: Cadence, snoozed_until: datetime | None
+) -> list[tuple[str, datetime]]:
+    """Every reminder of this slot in time order. A snooze drops the stages before its end and
+    adds one at its end."""
+    planned = sorted(
+        ((f"d{n}", stage_time(due_at, n, tz, cadence)) for n in cadence.days_before),
+        key=lambda s: s[1],
+    )
+    if snoozed_until is None:
+        return planned
+    kept = [s for s in planned if s[1] > snoozed_until]
+    return [(f"snooze@{snoozed_until:%Y-%m-%dT%H:%MZ}", snoozed_until), *kept]
+
+
+def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
+    local = moment.astimezone(tz).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+def quiet_ends(moment: datetime, tz: ZoneInfo) -> datetime:
+    local = moment.astimezone(tz)
+    day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return local_moment(day, QUIET_UNTIL, tz)
+
+
+def plan_reminder(
+    *,
+    due_at: datetime,
+    tz: ZoneInfo,
+    cadence: Cadence,
+    now: datetime,
+    done: frozenset[str] = frozenset(),
+    snoozed_until: datetime | None = None,
+) -> Plan:
+    """What to do for one slot now. After downtime only the latest missed stage is sent (the
+    earlier ones are superseded), none if the next stage is close anyway, and a catch-up waits
+    for the morning rather than wake anyone."""
+    if due_at <= now:
+        return Plan()  # late: escalation's business, not a reminder's
+    pending = [s for s in stages(due_at, tz, cadence, snoozed_until) if s[0] not in done]
+    ready = [key for key, at in pending if at <= now]
+    later = [at for _, at in pending if at > now]
+    next_at = min(later) if later else None
+    if not ready:
+        return Plan(next_at=next_at)
+    if next_at is not None and next_at - now <= CATCH_UP_HOLD:
+        return Plan(superseded=tuple(ready), next_at=next_at)  # the next stage catches up
+    if is_quiet(now, tz):
+        morning = quiet_ends(now, tz)
+        if morning < due_at:
+            return Plan(next_at=morning)
+        return Plan(superseded=tuple(ready), next_at=next_at)
+    return Plan(send=ready[-1], superseded=tuple(ready[:-1]), next_at=next_at)
+
+
+def first_candidate(due_at: datetime, org_tz: ZoneInfo, cadence: Cadence) -> datetime:
+    """A moment safely before the slot's first reminder in any timezone."""
+    return stage_time(due_at, max(cadence.days_before), org_tz, cadence) - CANDIDATE_MARGIN
+
+
+def snooze_until(now: datetime, days: int, tz: ZoneInfo, cadence: Cadence) -> datetime:
+    """The reminder hour `days` working days ahead, in the person's own timezone."""
+    day = now.astimezone(tz).date()
+    for _ in range(days):
+        day += timedelta(days=1)
+        while not is_working_day(day, cadence.blackout):
+            day += timedelta(days=1)
+    return local_moment(day, time(cadence.hour), tz)
