@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,3 +52,53 @@ def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return fallback
+
+
+BULK_THRESHOLD = 20
+
+
+def timezones_for(
+    *, runtime: Runtime, client: WebClient, user_ids: Iterable[str], fallback: ZoneInfo
+) -> dict[str, ZoneInfo]:
+    """Timezones for many people at once: from memory or the database when fresh, else from
+    one paged users.list (200 people a call) when many are stale, else users.info each."""
+    now = runtime.now()
+    wanted = set(user_ids)
+    known: dict[str, str | None] = {}
+    missing = {u for u in wanted if u not in runtime.timezones}
+    if missing:
+        with runtime.session() as session:
+            for row in repo.get_many(session, missing):
+                runtime.timezones[row.user_id] = (row.tz, row.fetched_at)
+    stale = set()
+    for user_id in wanted:
+        remembered = runtime.timezones.get(user_id)
+        if remembered is not None and remembered[1] > now - TIMEZONE_TTL:
+            known[user_id] = remembered[0]
+        else:
+            stale.add(user_id)
+    if len(stale) > BULK_THRESHOLD:
+        fetched = _users_list(client)
+        with runtime.session() as session:
+            for user_id, tz in fetched.items():
+                repo.save_timezone(session, user_id, tz, now)
+                runtime.timezones[user_id] = (tz, now)
+        for user_id in stale & fetched.keys():
+            known[user_id] = fetched[user_id]
+        stale -= fetched.keys()
+    for user_id in stale:
+        known[user_id] = timezone_of(
+            runtime=runtime, client=client, user_id=user_id, fallback=fallback
+        ).key
+    return {u: _zone(known.get(u), fallback) for u in wanted}
+
+
+def _users_list(client: WebClient) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    try:
+        for page in client.users_list(limit=200):
+            for member in page.get("members", []):
+                found[member["id"]] = member.get("tz")
+    except SlackApiError as exc:
+        log.warning("users.list failed", extra={"detail": exc.response.get("error")})
+    return found

@@ -40,8 +40,9 @@ class UnknownJob(Exception):
 
 def all_jobs() -> dict[str, Job]:
     from jobs.home import HOME_JOB
+    from jobs.reminders import REMINDERS_JOB
 
-    return {job.name: job for job in (HOME_JOB,)}
+    return {job.name: job for job in (REMINDERS_JOB, HOME_JOB)}
 
 
 def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> str:

@@ -36,6 +36,15 @@ class Directory:
     def roles(self, user_id: str) -> Roles:
         return Roles.from_memberships(user_id, self.memberships.get(user_id, ()))
 
+    def coordinators_of(self, department_id: int) -> tuple[str, ...]:
+        return tuple(
+            sorted(
+                user
+                for user, memberships in self.memberships.items()
+                if Membership(Role.COORDINATOR, department_id) in memberships
+            )
+        )
+
     def department_named(self, name: str) -> int | None:
         wanted = name.strip().casefold()
         return next((i for i, n in self.departments.items() if n.casefold() == wanted), None)

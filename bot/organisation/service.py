@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.nudges.service import file_for_reminders
 from bot.organisation.roles import Role
 from bot.organisation.spec import OrganisationSpec
 from storage.models import Account, Department, Membership, Organisation, Rule
 from storage.repositories import organisation as repo
-from storage.repositories import slots as slot_repo
 
 
 @dataclass
@@ -66,8 +66,9 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
         source="organisation",
         days={d: "organisation file" for d in spec.reminders.blackout_dates},
     )
-    # Cadence, people or blackouts may have moved: let the reminder job re-plan open slots.
-    slot_repo.replan_open_slots(session, now)
+    session.flush()
+    # Cadence or blackouts may have moved: file every open slot for the reminder job afresh.
+    file_for_reminders(session)
     return summary
 
 

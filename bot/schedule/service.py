@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.nudges.service import file_for_reminders
 from bot.organisation.directory import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Role
@@ -82,6 +83,7 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
     rows = parse_schedule_csv(text, import_context(session))
     existing = repo.by_natural_keys(session, (r.natural_key for r in rows))
     added = updated = unchanged = 0
+    new_or_changed: list[Slot] = []
     for row in rows:
         slot = existing.get(row.natural_key)
         if slot is None:
@@ -100,6 +102,7 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
             session.add(slot)
             session.flush()
             assert slot.id is not None
+            new_or_changed.append(slot)
             repo.add_event(
                 session, slot_id=slot.id, at=now, kind="imported", detail=f"{source} row {row.row}"
             )
@@ -116,9 +119,12 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
             slot.contributor_id = row.contributor_id
             slot.updated_at = now
             session.add(slot)
+            new_or_changed.append(slot)
             updated += 1
         else:
             unchanged += 1
+    session.flush()
+    file_for_reminders(session, [s.id for s in new_or_changed if s.id is not None])
     return ImportSummary(added, updated, unchanged)
 
 

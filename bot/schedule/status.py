@@ -13,6 +13,7 @@ class SlotStatus(StrEnum):
     APPROVED = "approved"
     PUBLISHED = "published"
     LATE = "late"
+    HANDED_BACK = "handed_back"
     CANCELLED = "cancelled"
 
     @property
@@ -32,5 +33,6 @@ _EMOJI = {
     SlotStatus.APPROVED: ":white_check_mark:",
     SlotStatus.PUBLISHED: ":rocket:",
     SlotStatus.LATE: ":warning:",
+    SlotStatus.HANDED_BACK: ":back:",
     SlotStatus.CANCELLED: ":heavy_multiplication_x:",
 }

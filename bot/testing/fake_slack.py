@@ -74,6 +74,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, FakeUser] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → posted, oldest first
         self._failures: list[_Failure] = []
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
@@ -186,7 +187,8 @@ class FakeSlack:
         return None
 
     def _next_ts(self) -> str:
-        return f"{1_700_000_000 + next(self._ts)}.000100"
+        # Real-time seconds, so `oldest` filters behave as they do at Slack.
+        return f"{time.time():.6f}"[:-6] + f"{next(self._ts) % 1_000_000:06d}"
 
     def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
@@ -202,8 +204,38 @@ class FakeSlack:
             }
         if method == "chat.postMessage":
             if channel.startswith(("U", "W")):
+                user = self.users.get(channel)
+                if user is not None and user.deleted:
+                    return {"ok": False, "error": "user_not_found"}
                 channel = "D" + channel[1:]
-            return {"ok": True, "channel": channel, "ts": self._next_ts(), "message": args}
+            message = {**args, "ts": self._next_ts(), "type": "message", "user": BOT_USER_ID}
+            metadata = message.get("metadata")
+            if isinstance(metadata, str):
+                message["metadata"] = json.loads(metadata)
+            with self._lock:
+                self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        if method == "conversations.history":
+            with self._lock:
+                posted = list(self.messages.get(channel, []))
+            oldest = float(args.get("oldest") or 0)
+            found = [m for m in reversed(posted) if float(m["ts"]) >= oldest]
+            return {
+                "ok": True,
+                "messages": found[: int(args.get("limit") or 100)],
+                "has_more": False,
+            }
+        if method == "users.list":
+            members = sorted(self.users.values(), key=lambda u: u.id)
+            start = int(args.get("cursor") or 0)
+            limit = int(args.get("limit") or 200)
+            page = members[start : start + limit]
+            cursor = str(start + limit) if start + limit < len(members) else ""
+            return {
+                "ok": True,
+                "members": [self._user_info(u.id)["user"] for u in page],
+                "response_metadata": {"next_cursor": cursor},
+            }
         if method == "chat.update":
             return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": args.get("text")}
         if method == "chat.postEphemeral":

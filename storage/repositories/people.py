@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
@@ -14,6 +14,10 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 def get(session: Session, user_id: str) -> SlackUser | None:
     return session.get(SlackUser, user_id)
+
+
+def get_many(session: Session, user_ids: Iterable[str]) -> Sequence[SlackUser]:
+    return session.exec(select(SlackUser).where(col(SlackUser.user_id).in_(list(user_ids)))).all()
 
 
 def save_timezone(session: Session, user_id: str, tz: str | None, at: datetime) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Slot, SlotEvent
@@ -85,10 +85,21 @@ def events_of(session: Session, slot_id: int) -> Sequence[SlotEvent]:
     ).all()
 
 
-def replan_open_slots(session: Session, now: datetime) -> None:
-    """Make every open future slot a reminder candidate again (after its inputs changed)."""
-    session.exec(  # type: ignore[call-overload]
-        update(Slot)
-        .where(col(Slot.status) == "planned", col(Slot.due_at) > now)
-        .values(next_nudge_at=now)
+def open_slots(session: Session, slot_ids: Iterable[int] | None) -> Sequence[Any]:
+    """(id, department_id, due_at) of slots still waiting for a draft."""
+    query = select(Slot.id, Slot.department_id, Slot.due_at).where(col(Slot.status) == "planned")
+    if slot_ids is not None:
+        query = query.where(col(Slot.id).in_(list(slot_ids)))
+    return session.exec(query).all()
+
+
+def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> None:
+    if not moments:
+        return
+    # Core-level executemany: one round trip per batch, no ORM bookkeeping.
+    session.connection().execute(
+        update(Slot.__table__)  # type: ignore[arg-type]
+        .where(Slot.__table__.c.id == bindparam("slot"))  # type: ignore[attr-defined]
+        .values(next_nudge_at=bindparam("at")),
+        [{"slot": slot_id, "at": at} for slot_id, at in moments.items()],
     )

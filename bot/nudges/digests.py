@@ -1,0 +1,44 @@
+"""What a digest message is about, read back from storage (for sending and re-rendering)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.organisation.platforms import Platform
+from bot.schedule.status import SlotStatus
+from storage.repositories import nudges as repo
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    slot_id: int
+    department: str
+    due_at: datetime
+    platform: Platform
+    account: str | None
+    topic: str
+    contributor_id: str
+    status: SlotStatus
+    snoozed_until: datetime | None
+    stage: str
+
+
+def digest_items(session: Session, digest_id: int) -> list[DigestItem]:
+    return [
+        DigestItem(
+            slot_id=r[0],
+            department=r[1],
+            due_at=r[2],
+            platform=Platform(r[3]),
+            account=r[4],
+            topic=r[5],
+            contributor_id=r[6],
+            status=SlotStatus(r[7]),
+            snoozed_until=r[8],
+            stage=r[9],
+        )
+        for r in repo.items_of(session, digest_id)
+    ]

@@ -1,0 +1,21 @@
+"""Action and callback IDs: the contract between the messages we send and the listeners."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    DRAFT_OPEN = "draft_open"
+    SNOOZE_1D = "snooze_1d"
+    SNOOZE_3D = "snooze_3d"
+    HAND_BACK = "hand_back"
+    REASSIGN = "reassign"
+    REMIND_AGAIN = "remind_again"
+    CANCEL_SLOT = "cancel_slot"
+    PICK_SLOT = "pick_slot"
+
+
+class Callback(StrEnum):
+    DRAFT = "draft_submit"
+    HAND_BACK = "hand_back_submit"

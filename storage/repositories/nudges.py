@@ -1,0 +1,156 @@
+"""Digests and the (slot, stage) nudges they carry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, col, select
+
+from storage.models import Account, Department, Digest, Nudge, Slot
+from storage.repositories.slots import set_next_nudge
+
+OPEN_FOR_REMINDERS = ("planned",)
+
+
+def reminder_candidates(session: Session, *, now: datetime, limit: int) -> Sequence[Any]:
+    """Open slots whose next reminder may be due: only these are read, however big the year."""
+    return session.exec(
+        select(
+            Slot.id,
+            Slot.department_id,
+            Slot.due_at,
+            Slot.contributor_id,
+            Slot.snoozed_until,
+        )
+        .where(
+            col(Slot.next_nudge_at) <= now,
+            col(Slot.status).in_(OPEN_FOR_REMINDERS),
+        )
+        .order_by(col(Slot.next_nudge_at))
+        .limit(limit)
+    ).all()
+
+
+def stages_done(session: Session, slot_ids: Iterable[int]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = defaultdict(set)
+    ids = list(slot_ids)
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(Nudge.slot_id, Nudge.stage).where(
+                col(Nudge.slot_id).in_(ids[start : start + 500])
+            )
+        )
+        for slot_id, stage in rows:
+            done[slot_id].add(stage)
+    return done
+
+
+def record_skipped(session: Session, skipped: dict[int, Iterable[str]], now: datetime) -> None:
+    for slot_id, stages in skipped.items():
+        for stage in stages:
+            session.add(Nudge(slot_id=slot_id, stage=stage, state="skipped", created_at=now))
+
+
+def claim(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    items: Iterable[tuple[int, str]],
+    now: datetime,
+) -> int:
+    """Record the digest and its nudges as "sending". The unique (slot, stage) pair makes a
+    second claim of any item fail, which the caller treats as "someone else has it"."""
+    digest = Digest(key=key, kind=kind, recipient=recipient, created_at=now)
+    session.add(digest)
+    session.flush()
+    assert digest.id is not None
+    for slot_id, stage in items:
+        session.add(Nudge(slot_id=slot_id, stage=stage, digest_id=digest.id, created_at=now))
+    session.flush()
+    return digest.id
+
+
+def confirm(session: Session, digest_id: int, *, channel: str, ts: str, now: datetime) -> None:
+    session.exec(  # type: ignore[call-overload]
+        update(Digest)
+        .where(col(Digest.id) == digest_id)
+        .values(state="sent", channel=channel, ts=ts, sent_at=now)
+    )
+    session.exec(  # type: ignore[call-overload]
+        update(Nudge).where(col(Nudge.digest_id) == digest_id).values(state="sent")
+    )
+
+
+def fail(session: Session, digest_id: int, *, error: str) -> None:
+    session.exec(  # type: ignore[call-overload]
+        update(Digest).where(col(Digest.id) == digest_id).values(state="failed", error=error[:100])
+    )
+    session.exec(  # type: ignore[call-overload]
+        update(Nudge).where(col(Nudge.digest_id) == digest_id).values(state="failed")
+    )
+
+
+def in_doubt(session: Session) -> Sequence[Digest]:
+    """Digests claimed but never confirmed: a run died between claiming and confirming."""
+    return session.exec(select(Digest).where(Digest.state == "sending")).all()
+
+
+def abandon(session: Session, digest_id: int, now: datetime) -> None:
+    """The message never reached Slack: forget its nudges so they are planned again."""
+    slot_ids = session.exec(select(Nudge.slot_id).where(Nudge.digest_id == digest_id)).all()
+    session.exec(delete(Nudge).where(col(Nudge.digest_id) == digest_id))  # type: ignore[call-overload]
+    session.exec(  # type: ignore[call-overload]
+        update(Digest).where(col(Digest.id) == digest_id).values(state="abandoned")
+    )
+    set_next_nudge(session, dict.fromkeys(slot_ids, now))
+
+
+def by_message(session: Session, *, channel: str, ts: str) -> Digest | None:
+    return session.exec(select(Digest).where(Digest.channel == channel, Digest.ts == ts)).first()
+
+
+def get(session: Session, digest_id: int) -> Digest | None:
+    return session.get(Digest, digest_id)
+
+
+def items_of(session: Session, digest_id: int) -> Sequence[Any]:
+    """The slots a digest is about, with what a message about them shows."""
+    return session.exec(
+        select(
+            Slot.id,
+            Department.name,
+            Slot.due_at,
+            Slot.platform,
+            Account.handle,
+            Slot.topic,
+            Slot.contributor_id,
+            Slot.status,
+            Slot.snoozed_until,
+            Nudge.stage,
+        )
+        .join(Nudge, col(Nudge.slot_id) == Slot.id)
+        .join(Department, col(Department.id) == Slot.department_id)
+        .outerjoin(Account, col(Account.id) == Slot.account_id)
+        .where(Nudge.digest_id == digest_id)
+        .order_by(col(Slot.due_at), col(Slot.id))
+    ).all()
+
+
+def nudge_counts(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    ids = list(slot_ids)
+    for start in range(0, len(ids), 500):
+        for slot_id, state in session.exec(
+            select(Nudge.slot_id, Nudge.state).where(
+                col(Nudge.slot_id).in_(ids[start : start + 500])
+            )
+        ):
+            if state == "sent":
+                counts[slot_id] += 1
+    return counts
