@@ -34,6 +34,7 @@ class Outcome(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     TAKEN = "taken"  # another run claimed it first
+    IN_DOUBT = "in_doubt"  # Slack may or may not have it; the next run finds out
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,13 @@ def deliver(
             unfurl_links=False,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
         )
+    except OSError:
+        log.warning("digest in doubt: connection failed", extra={"user": recipient})
+        return Delivery(Outcome.IN_DOUBT, digest_id)
     except SlackApiError as exc:
+        if exc.response.status_code >= 500:
+            log.warning("digest in doubt: Slack answered 5xx", extra={"user": recipient})
+            return Delivery(Outcome.IN_DOUBT, digest_id)
         error = str(exc.response.get("error", "unknown_error"))
         with runtime.session() as session:
             repo.fail(session, digest_id, error=error)

@@ -64,7 +64,7 @@ def _send_due(ctx: JobContext, recovered: int) -> str:
         slot_repo.set_next_nudge(session, next_at)
         repo.record_skipped(session, skipped, now)
 
-    sent = failed = reminders = 0
+    sent = failed = reminders = in_doubt = 0
     undelivered = []
     for contributor, items in sorted(due.items()):
         tz = zones[contributor]
@@ -82,10 +82,13 @@ def _send_due(ctx: JobContext, recovered: int) -> str:
         elif delivery.outcome is Outcome.FAILED:
             failed += 1
             undelivered.append(delivery)
+        elif delivery.outcome is Outcome.IN_DOUBT:
+            in_doubt += 1
     reported = report_undeliverable(ctx, undelivered)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
-        f" ({reported} coordinator reports), {recovered} recovered, {len(rows)} slots checked"
+        f" ({reported} coordinator reports), {in_doubt} in doubt, {recovered} recovered,"
+        f" {len(rows)} slots checked"
     )
 
 

@@ -44,6 +44,7 @@ class SlotView:
     topic: str
     contributor_id: str
     status: SlotStatus
+    reminders: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def _views(rows: object) -> list[SlotView]:
             topic=r[5],
             contributor_id=r[6],
             status=SlotStatus(r[7]),
+            reminders=r[8],
         )
         for r in rows  # type: ignore[attr-defined]
     ]

@@ -9,8 +9,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Department, Slot, SlotEvent
+from storage.models import Account, Department, Nudge, Slot, SlotEvent
 
+_REMINDERS_SENT = (
+    select(func.count())
+    .where(col(Nudge.slot_id) == Slot.id, col(Nudge.state) == "sent")
+    .correlate(Slot)
+    .scalar_subquery()
+)
 # The columns every schedule view needs, in one round trip.
 _VIEW_COLUMNS = (
     Slot.id,
@@ -21,6 +27,7 @@ _VIEW_COLUMNS = (
     Slot.topic,
     Slot.contributor_id,
     Slot.status,
+    _REMINDERS_SENT,
 )
 
 
