@@ -53,6 +53,8 @@ logging.getLogger("slack_bolt").addFilter(_QuietTokenNotice())
 class SocialApp(App):
     """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
 
+    work_pool: ThreadPoolExecutor
+
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
@@ -60,8 +62,9 @@ class SocialApp(App):
         return response
 
 
-def build_app(runtime: Runtime) -> App:
+def build_app(runtime: Runtime) -> SocialApp:
     settings = runtime.settings
+    work_pool = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
     try:
         # Bolt checks the token with auth.test here, so a bad token stops start-up.
         app = SocialApp(
@@ -72,7 +75,7 @@ def build_app(runtime: Runtime) -> App:
             process_before_response=True,
             # Few listener threads: their work is mostly CPU, and more of them crowd the
             # acknowledgements out of the interpreter in a burst (see bench/ack.py).
-            listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+            listener_executor=work_pool,
             logger=logging.getLogger("slack_bolt"),
         )
     except BoltError:
@@ -85,6 +88,7 @@ def build_app(runtime: Runtime) -> App:
             f"SLACK_API_URL could not be reached ({type(exc).__name__}): check the network, "
             "or unset SLACK_API_URL to use Slack's own."
         ) from None
+    app.work_pool = work_pool
     handlers.register(app, runtime)
     return app
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,11 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
+from handlers import reminder_actions
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
+from handlers.ids import Action, Callback
+from handlers.messages import pick_slot, thread_reply
 from handlers.social_command import handle_social
 
 log = logging.getLogger("socialbot.handlers")
@@ -54,7 +58,25 @@ class Listener:
 
 
 COMMANDS: dict[str, Listener] = {"/social": Listener(work=handle_social)}
-EVENTS: dict[str, Listener] = {"app_home_opened": Listener(work=handle_app_home_opened)}
+EVENTS: dict[str, Listener] = {
+    "app_home_opened": Listener(work=handle_app_home_opened),
+    "message.im": Listener(work=thread_reply),
+}
+ACTIONS: dict[Action, Listener] = {
+    Action.DRAFT_OPEN: Listener(work=reminder_actions.open_draft_modal),
+    Action.SNOOZE_1D: Listener(work=reminder_actions.snooze),
+    Action.SNOOZE_3D: Listener(work=reminder_actions.snooze),
+    Action.HAND_BACK: Listener(work=reminder_actions.open_hand_back_modal),
+    Action.REASSIGN: Listener(work=reminder_actions.reassign),
+    Action.CANCEL_SLOT: Listener(work=reminder_actions.cancel_slot),
+    Action.PICK_SLOT: Listener(work=pick_slot),
+}
+VIEWS: dict[Callback, Listener] = {
+    Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
+    Callback.HAND_BACK: Listener(
+        ack=reminder_actions.ack_hand_back, work=reminder_actions.hand_back_submitted
+    ),
+}
 
 
 def register(app: App, runtime: Runtime) -> None:
@@ -62,4 +84,11 @@ def register(app: App, runtime: Runtime) -> None:
     for name, listener in COMMANDS.items():
         app.command(name)(ack=listener.ack, lazy=[guarded(listener.work)])
     for name, listener in EVENTS.items():
-        app.event(name)(ack=listener.ack, lazy=[guarded(listener.work)])
+        # Subscriptions are named like "message.im"; Bolt listens for the event type.
+        app.event(name.split(".")[0])(ack=listener.ack, lazy=[guarded(listener.work)])
+    for action, listener in ACTIONS.items():
+        # An action ID may carry a numeric suffix, to stay unique within its block.
+        matcher = re.compile(rf"^{re.escape(action.value)}(_\d+)?$")
+        app.action(matcher)(ack=listener.ack, lazy=[guarded(listener.work)])
+    for callback, listener in VIEWS.items():
+        app.view(callback.value)(ack=listener.ack, lazy=[guarded(listener.work)])

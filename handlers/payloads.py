@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -22,3 +24,81 @@ class SlashCommand(_Payload):
 class AppHomeOpened(_Payload):
     user: str
     tab: str = "home"
+
+
+class BlockAction(_Payload):
+    """One click: who clicked, on what, in which message."""
+
+    user_id: str
+    action_id: str
+    value: str = ""
+    selected_user: str | None = None
+    block_id: str = ""
+    trigger_id: str = ""
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> BlockAction:
+        action = (body.get("actions") or [{}])[0]
+        container = body.get("container") or {}
+        return cls(
+            user_id=body["user"]["id"],
+            action_id=action.get("action_id", ""),
+            value=action.get("value") or "",
+            selected_user=action.get("selected_user"),
+            block_id=action.get("block_id", ""),
+            trigger_id=body.get("trigger_id", ""),
+            channel_id=container.get("channel_id") or (body.get("channel") or {}).get("id"),
+            message_ts=container.get("message_ts"),
+        )
+
+    @property
+    def slot_id(self) -> int | None:
+        """From the button's value, or a select's block (`slot_<id>`)."""
+        head = self.value.split(":", 1)[0] or self.block_id.removeprefix("slot_")
+        return int(head) if head.isdigit() else None
+
+
+class ViewSubmission(_Payload):
+    user_id: str
+    callback_id: str
+    private_metadata: str = ""
+    values: dict[str, dict[str, Any]]
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> ViewSubmission:
+        view = body["view"]
+        return cls(
+            user_id=body["user"]["id"],
+            callback_id=view.get("callback_id", ""),
+            private_metadata=view.get("private_metadata") or "",
+            values=(view.get("state") or {}).get("values") or {},
+        )
+
+    def text(self, block_id: str, action_id: str = "value") -> str:
+        return str((self.values.get(block_id, {}).get(action_id) or {}).get("value") or "")
+
+
+class MessageEvent(_Payload):
+    """A message in the bot's direct messages (message.im)."""
+
+    user: str | None = None
+    bot_id: str | None = None
+    subtype: str | None = None
+    channel: str
+    channel_type: str | None = None
+    ts: str
+    thread_ts: str | None = None
+    text: str = ""
+    files: list[dict[str, Any]] = []
+
+    @property
+    def is_person_in_a_thread(self) -> bool:
+        return (
+            self.user is not None
+            and self.bot_id is None
+            and self.subtype in (None, "file_share")
+            and self.thread_ts is not None
+            and self.thread_ts != self.ts
+        )

@@ -161,6 +161,11 @@ class Served:
     fake: FakeSlack
     runtime: Runtime
 
+    @property
+    def clock(self) -> FixedClock:
+        assert isinstance(self.runtime.clock, FixedClock)
+        return self.runtime.clock
+
 
 @pytest.fixture
 def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
@@ -179,3 +184,4 @@ def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
         runtime=runtime,
     )
     stop_http_server(server)  # the loop thread is a daemon and notices within a second
+    app.work_pool.shutdown(wait=True)  # finish listener work while the fake Slack still answers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -26,19 +27,25 @@ class DigestItem:
     stage: str
 
 
+def _item(r: Any) -> DigestItem:
+    return DigestItem(
+        slot_id=r[0],
+        department=r[1],
+        due_at=r[2],
+        platform=Platform(r[3]),
+        account=r[4],
+        topic=r[5],
+        contributor_id=r[6],
+        status=SlotStatus(r[7]),
+        snoozed_until=r[8],
+        stage=r[9],
+    )
+
+
 def digest_items(session: Session, digest_id: int) -> list[DigestItem]:
-    return [
-        DigestItem(
-            slot_id=r[0],
-            department=r[1],
-            due_at=r[2],
-            platform=Platform(r[3]),
-            account=r[4],
-            topic=r[5],
-            contributor_id=r[6],
-            status=SlotStatus(r[7]),
-            snoozed_until=r[8],
-            stage=r[9],
-        )
-        for r in repo.items_of(session, digest_id)
-    ]
+    return [_item(r) for r in repo.items_of(session, digest_id)]
+
+
+def slot_item(session: Session, slot_id: int) -> DigestItem | None:
+    row = repo.item_of_slot(session, slot_id)
+    return _item(row) if row is not None else None

@@ -126,6 +126,7 @@ class SlackRequests:
         thread_ts: str | None = None,
         view: dict[str, Any] | None = None,
         selected_option: dict[str, Any] | None = None,
+        selected_user: str | None = None,
         **kwargs: Any,
     ) -> Response:
         action: dict[str, Any] = {
@@ -137,6 +138,9 @@ class SlackRequests:
         }
         if selected_option is not None:
             action.update(type="static_select", selected_option=selected_option)
+        if selected_user is not None:
+            action.update(type="users_select", selected_user=selected_user)
+            action.pop("value")
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id),

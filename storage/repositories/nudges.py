@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, literal, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Digest, Nudge, Slot
@@ -119,9 +119,8 @@ def get(session: Session, digest_id: int) -> Digest | None:
     return session.get(Digest, digest_id)
 
 
-def items_of(session: Session, digest_id: int) -> Sequence[Any]:
-    """The slots a digest is about, with what a message about them shows."""
-    return session.exec(
+def _item_query(*extra: Any) -> Any:
+    return (
         select(
             Slot.id,
             Department.name,
@@ -132,14 +131,25 @@ def items_of(session: Session, digest_id: int) -> Sequence[Any]:
             Slot.contributor_id,
             Slot.status,
             Slot.snoozed_until,
-            Nudge.stage,
+            *extra,
         )
-        .join(Nudge, col(Nudge.slot_id) == Slot.id)
         .join(Department, col(Department.id) == Slot.department_id)
         .outerjoin(Account, col(Account.id) == Slot.account_id)
+    )
+
+
+def items_of(session: Session, digest_id: int) -> Sequence[Any]:
+    """The slots a digest is about, with what a message about them shows."""
+    return session.exec(
+        _item_query(Nudge.stage)
+        .join(Nudge, col(Nudge.slot_id) == Slot.id)
         .where(Nudge.digest_id == digest_id)
         .order_by(col(Slot.due_at), col(Slot.id))
     ).all()
+
+
+def item_of_slot(session: Session, slot_id: int) -> Any:
+    return session.exec(_item_query(literal("")).where(col(Slot.id) == slot_id)).first()
 
 
 def nudge_counts(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:

@@ -1,0 +1,1 @@
+"""Drafts of posts, submitted by contributors for their slots."""

@@ -1,0 +1,142 @@
+"""Submitting drafts, and the rules on who may act on a slot."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from bot.organisation.roles import Roles
+from bot.schedule.status import SlotStatus
+from storage.models import Draft, Slot
+from storage.repositories import drafts as repo
+from storage.repositories import slots as slot_repo
+
+# A draft may be (re)submitted while the slot waits for one or for a revision.
+OPEN_FOR_DRAFTS = frozenset(
+    {SlotStatus.PLANNED, SlotStatus.LATE, SlotStatus.DRAFTED, SlotStatus.CHANGES_REQUESTED}
+)
+MAX_DRAFT = 10_000
+
+
+class Refusal(StrEnum):
+    NO_SUCH_SLOT = "no_such_slot"
+    NOT_YOURS = "not_yours"
+    NOT_OPEN = "not_open"
+    NOT_COORDINATOR = "not_coordinator"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_IN_DEPARTMENT = "not_in_department"
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Refusal | None = None
+
+
+ALLOWED = Decision(True)
+
+
+def decide_contributor_action(*, user_id: str, slot: Slot | None) -> Decision:
+    """Submit, snooze or hand back: only the slot's own contributor, while it is open."""
+    if slot is None:
+        return Decision(False, Refusal.NO_SUCH_SLOT)
+    if slot.contributor_id != user_id:
+        return Decision(False, Refusal.NOT_YOURS)
+    if SlotStatus(slot.status) not in OPEN_FOR_DRAFTS:
+        return Decision(False, Refusal.NOT_OPEN)
+    return ALLOWED
+
+
+def decide_coordinator_action(*, roles: Roles, slot: Slot | None) -> Decision:
+    """Reassign, remind again or cancel: the department's coordinators and overall ones."""
+    if slot is None:
+        return Decision(False, Refusal.NO_SUCH_SLOT)
+    if not (roles.overall or slot.department_id in roles.coordinates):
+        return Decision(False, Refusal.NOT_COORDINATOR)
+    if SlotStatus(slot.status) in {SlotStatus.PUBLISHED, SlotStatus.CANCELLED}:
+        return Decision(False, Refusal.NOT_OPEN)
+    return ALLOWED
+
+
+def check_text(text: str) -> Decision:
+    if not text.strip():
+        return Decision(False, Refusal.EMPTY)
+    if len(text) > MAX_DRAFT:
+        return Decision(False, Refusal.TOO_LONG)
+    return ALLOWED
+
+
+@dataclass(frozen=True)
+class Submitted:
+    draft_id: int
+    slot_id: int
+    version: int
+    duplicate: bool = False  # the same message delivered again: nothing new was stored
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    text: str
+    files: tuple[dict[str, str], ...] = ()
+    link: str = ""
+    note: str = ""
+
+
+def submit_draft(
+    *,
+    session: Session,
+    slot_id: int,
+    author_id: str,
+    draft: DraftInput,
+    source: str,
+    source_key: str | None,
+    now: datetime,
+) -> Submitted | Decision:
+    """Store the text exactly as written. A message already stored (same source_key) is
+    reported as a duplicate instead of becoming a second draft."""
+    if source_key is not None:
+        existing = repo.by_source(session, source_key)
+        if existing is not None and existing.id is not None:
+            return Submitted(existing.id, existing.slot_id, existing.version, duplicate=True)
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_contributor_action(user_id=author_id, slot=slot)
+    if not decision.allowed:
+        return decision
+    checked = check_text(draft.text)
+    if not checked.allowed and not draft.files:
+        return checked
+    assert slot is not None and slot.id is not None
+    version = repo.latest_version(session, slot.id) + 1
+    row = Draft(
+        slot_id=slot.id,
+        version=version,
+        author_id=author_id,
+        text=draft.text,
+        files=json.dumps(list(draft.files)),
+        link=draft.link,
+        note=draft.note,
+        source=source,
+        source_key=source_key,
+        created_at=now,
+    )
+    session.add(row)
+    slot.status = SlotStatus.DRAFTED.value
+    slot.next_nudge_at = None
+    slot.updated_at = now
+    session.add(slot)
+    session.flush()
+    assert row.id is not None
+    slot_repo.add_event(
+        session,
+        slot_id=slot.id,
+        at=now,
+        kind="drafted",
+        actor=author_id,
+        detail=f"v{version} ({source})",
+    )
+    return Submitted(row.id, slot.id, version)

@@ -1,0 +1,104 @@
+"""What contributors and coordinators do with a reminder: snooze, hand back, reassign, cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.drafts.service import (
+    Decision,
+    Refusal,
+    decide_contributor_action,
+    decide_coordinator_action,
+)
+from bot.nudges.plan import snooze_until
+from bot.nudges.service import cadences, file_for_reminders
+from bot.organisation.directory import Directory
+from bot.schedule.status import SlotStatus
+from storage.models import Slot
+from storage.repositories import slots as slot_repo
+
+
+@dataclass(frozen=True)
+class Done:
+    slot_id: int
+    department_id: int
+    until: datetime | None = None
+
+
+def snooze(
+    *, session: Session, slot_id: int, user_id: str, days: int, tz: ZoneInfo, now: datetime
+) -> Done | Decision:
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_contributor_action(user_id=user_id, slot=slot)
+    if not decision.allowed:
+        return decision
+    assert slot is not None and slot.id is not None
+    until = snooze_until(now, days, tz, cadences(session)[slot.department_id])
+    slot.snoozed_until = until
+    slot.next_nudge_at = until
+    session.add(slot)
+    slot_repo.add_event(
+        session, slot_id=slot.id, at=now, kind="snoozed", actor=user_id, detail=f"{days} day(s)"
+    )
+    return Done(slot.id, slot.department_id, until)
+
+
+def hand_back(
+    *, session: Session, slot_id: int, user_id: str, reason: str, now: datetime
+) -> Done | Decision:
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_contributor_action(user_id=user_id, slot=slot)
+    if not decision.allowed:
+        return decision
+    assert slot is not None and slot.id is not None
+    slot.status = SlotStatus.HANDED_BACK.value
+    slot.next_nudge_at = None
+    session.add(slot)
+    slot_repo.add_event(
+        session, slot_id=slot.id, at=now, kind="handed_back", actor=user_id, detail=reason
+    )
+    return Done(slot.id, slot.department_id)
+
+
+def reassign(
+    *, session: Session, directory: Directory, slot_id: int, by: str, to: str, now: datetime
+) -> Done | Decision:
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_coordinator_action(roles=directory.roles(by), slot=slot)
+    if not decision.allowed:
+        return decision
+    assert slot is not None and slot.id is not None
+    if slot.department_id not in directory.roles(to).departments:
+        return Decision(False, Refusal.NOT_IN_DEPARTMENT)
+    previous = slot.contributor_id
+    slot.contributor_id = to
+    slot.snoozed_until = None
+    if SlotStatus(slot.status) in {SlotStatus.HANDED_BACK, SlotStatus.LATE}:
+        slot.status = SlotStatus.PLANNED.value
+    slot.updated_at = now
+    session.add(slot)
+    session.flush()
+    file_for_reminders(session, [slot.id])
+    slot_repo.add_event(
+        session, slot_id=slot.id, at=now, kind="reassigned", actor=by, detail=f"{previous} → {to}"
+    )
+    return Done(slot.id, slot.department_id)
+
+
+def cancel(
+    *, session: Session, directory: Directory, slot_id: int, by: str, now: datetime
+) -> Done | Decision:
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_coordinator_action(roles=directory.roles(by), slot=slot)
+    if not decision.allowed:
+        return decision
+    assert slot is not None and slot.id is not None
+    slot.status = SlotStatus.CANCELLED.value
+    slot.next_nudge_at = None
+    session.add(slot)
+    slot_repo.add_event(session, slot_id=slot.id, at=now, kind="cancelled", actor=by)
+    return Done(slot.id, slot.department_id)

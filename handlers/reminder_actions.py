@@ -1,0 +1,284 @@
+"""Answering a reminder: submit a draft, snooze, hand back; and the coordinator's reassign/cancel.
+
+Every listener checks who clicked (not who the message was sent to) through the domain's
+decide_* rules; a refusal is an ephemeral message and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.drafts.service import Decision, DraftInput, Submitted, check_text, submit_draft
+from bot.nudges import actions
+from bot.nudges.digests import DigestItem, digest_items, slot_item
+from bot.people import timezone_of
+from bot.runtime import Runtime
+from handlers.context import runtime_of
+from handlers.ids import Action
+from handlers.payloads import BlockAction, ViewSubmission
+from handlers.views.common import escape, mention
+from handlers.views.digest import reminder_digest
+from handlers.views.modals import draft_modal, hand_back_modal, read_metadata
+from handlers.views.notices import (
+    draft_received,
+    handed_back_message,
+    refusal,
+    resolved_message,
+)
+from storage.repositories import nudges as nudge_repo
+
+
+def _say_no(respond: Respond, decision: Decision) -> None:
+    respond(text=refusal(decision.reason), response_type="ephemeral", replace_original=False)
+
+
+def _tz(runtime: Runtime, client: WebClient, user_id: str) -> ZoneInfo:
+    with runtime.session() as session:
+        fallback = runtime.organisation(session).timezone
+    return timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=fallback)
+
+
+def refresh_digest(
+    runtime: Runtime, client: WebClient, channel: str | None, ts: str | None
+) -> None:
+    """Re-render a reminder digest in place after one of its slots changed."""
+    if not channel or not ts:
+        return
+    with runtime.session() as session:
+        digest = nudge_repo.by_message(session, channel=channel, ts=ts)
+        if digest is None or digest.id is None or digest.kind != "reminder":
+            return
+        items = digest_items(session, digest.id)
+        recipient = digest.recipient
+    tz = _tz(runtime, client, recipient)
+    text, blocks = reminder_digest(recipient, items, tz, runtime.now())
+    client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def _item_for(runtime: Runtime, click: BlockAction, respond: Respond) -> DigestItem | None:
+    with runtime.session() as session:
+        item = slot_item(session, click.slot_id) if click.slot_id else None
+    if item is None:
+        respond(
+            text="That post no longer exists.", response_type="ephemeral", replace_original=False
+        )
+        return None
+    if item.contributor_id != click.user_id:
+        respond(
+            text=refusal(actions.Refusal.NOT_YOURS),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return None
+    return item
+
+
+def open_draft_modal(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    item = _item_for(runtime, click, respond)
+    if item is not None:
+        tz = _tz(runtime, client, click.user_id)
+        client.views_open(
+            trigger_id=click.trigger_id,
+            view=draft_modal(item, tz, click.channel_id, click.message_ts),
+        )
+
+
+def open_hand_back_modal(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    item = _item_for(runtime, click, respond)
+    if item is not None:
+        tz = _tz(runtime, client, click.user_id)
+        client.views_open(
+            trigger_id=click.trigger_id,
+            view=hand_back_modal(item, tz, click.channel_id, click.message_ts),
+        )
+
+
+def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    days = 3 if click.action_id == Action.SNOOZE_3D else 1
+    tz = _tz(runtime, client, click.user_id)
+    with runtime.session() as session:
+        result = actions.snooze(
+            session=session,
+            slot_id=click.slot_id or 0,
+            user_id=click.user_id,
+            days=days,
+            tz=tz,
+            now=runtime.now(),
+        )
+    if isinstance(result, Decision):
+        _say_no(respond, result)
+        return
+    refresh_digest(runtime, client, click.channel_id, click.message_ts)
+
+
+# --- submitting a draft from the modal -------------------------------------------------------
+
+
+def ack_draft(ack: Ack, body: dict[str, Any]) -> None:
+    """Checked on the request thread, so a problem shows on the field and the modal stays."""
+    submission = ViewSubmission.from_body(body)
+    decision = check_text(submission.text("text"))
+    if not decision.allowed:
+        ack(response_action="errors", errors={"text": refusal(decision.reason)})
+        return
+    ack()
+
+
+def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    if not check_text(submission.text("text")).allowed:
+        return  # ack_draft already showed the problem on the form (Bolt runs this regardless)
+    slot_id, channel, ts = read_metadata(submission.private_metadata)
+    draft = DraftInput(
+        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
+    )
+    with runtime.session() as session:
+        result = submit_draft(
+            session=session,
+            slot_id=slot_id or 0,
+            author_id=submission.user_id,
+            draft=draft,
+            source="modal",
+            source_key=None,
+            now=runtime.now(),
+        )
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision):
+        client.chat_postMessage(channel=submission.user_id, text=refusal(result.reason))
+        return
+    _confirm(runtime, client, result, item, channel, ts, submission.user_id)
+
+
+def _confirm(
+    runtime: Runtime,
+    client: WebClient,
+    result: Submitted,
+    item: DigestItem | None,
+    channel: str | None,
+    ts: str | None,
+    user_id: str,
+) -> None:
+    topic = item.topic if item else "your post"
+    source = "modal"
+    text = draft_received(topic, result.version, source)
+    if channel and ts:
+        client.chat_postMessage(channel=channel, thread_ts=ts, text=text)
+        refresh_digest(runtime, client, channel, ts)
+    else:
+        client.chat_postMessage(channel=user_id, text=text)
+
+
+# --- handing back --------------------------------------------------------------------------
+
+
+def ack_hand_back(ack: Ack, body: dict[str, Any]) -> None:
+    if not ViewSubmission.from_body(body).text("reason").strip():
+        ack(response_action="errors", errors={"reason": "Say why, so your coordinator can help."})
+        return
+    ack()
+
+
+def hand_back_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    reason = submission.text("reason").strip()
+    if not reason:
+        return  # ack_hand_back already showed the problem on the form
+    slot_id, channel, ts = read_metadata(submission.private_metadata)
+    with runtime.session() as session:
+        result = actions.hand_back(
+            session=session,
+            slot_id=slot_id or 0,
+            user_id=submission.user_id,
+            reason=reason,
+            now=runtime.now(),
+        )
+        directory = runtime.organisation(session)
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        client.chat_postMessage(
+            channel=submission.user_id, text=refusal(getattr(result, "reason", None))
+        )
+        return
+    coordinators = directory.coordinators_of(result.department_id) or directory.overall_coordinators
+    for coordinator in coordinators:
+        text, blocks = handed_back_message(
+            item, submission.user_id, reason, _tz(runtime, client, coordinator)
+        )
+        client.chat_postMessage(channel=coordinator, text=text, blocks=blocks)
+    refresh_digest(runtime, client, channel, ts)
+
+
+# --- coordinators ----------------------------------------------------------------------------
+
+
+def reassign(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    if not click.selected_user:
+        return
+    with runtime.session() as session:
+        result = actions.reassign(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=click.slot_id or 0,
+            by=click.user_id,
+            to=click.selected_user,
+            now=runtime.now(),
+        )
+        item = slot_item(session, click.slot_id) if click.slot_id else None
+    if isinstance(result, Decision) or item is None:
+        _say_no(respond, result if isinstance(result, Decision) else Decision(False))
+        return
+    outcome = (
+        f":arrows_counterclockwise: Reassigned to {mention(click.selected_user)} "
+        f"by {mention(click.user_id)}."
+    )
+    _resolve(client, click, item, outcome)
+    tz = _tz(runtime, client, click.selected_user)
+    _, blocks = reminder_digest(click.selected_user, [item], tz, runtime.now())
+    client.chat_postMessage(
+        channel=click.selected_user, text=f"You've been given a post: {item.topic}", blocks=blocks
+    )
+
+
+def cancel_slot(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    with runtime.session() as session:
+        result = actions.cancel(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=click.slot_id or 0,
+            by=click.user_id,
+            now=runtime.now(),
+        )
+        item = slot_item(session, click.slot_id) if click.slot_id else None
+    if isinstance(result, Decision) or item is None:
+        _say_no(respond, result if isinstance(result, Decision) else Decision(False))
+        return
+    _resolve(
+        client, click, item, f":heavy_multiplication_x: Cancelled by {mention(click.user_id)}."
+    )
+
+
+def _resolve(client: WebClient, click: BlockAction, item: DigestItem, outcome: str) -> None:
+    """Replace the coordinator's buttons with what was done, so nobody acts twice."""
+    if click.channel_id and click.message_ts:
+        client.chat_update(
+            channel=click.channel_id,
+            ts=click.message_ts,
+            text=outcome,
+            blocks=resolved_message(f"*{escape(item.topic)}*", outcome),
+        )

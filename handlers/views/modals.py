@@ -1,0 +1,94 @@
+"""Modals: submitting a draft, handing a slot back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.nudges.digests import DigestItem
+from handlers.ids import Callback
+from handlers.views.common import Block, escape, section, when
+
+
+def _metadata(slot_id: int, channel: str | None, ts: str | None) -> str:
+    return json.dumps({"slot": slot_id, "channel": channel, "ts": ts})
+
+
+def read_metadata(text: str) -> tuple[int | None, str | None, str | None]:
+    try:
+        data = json.loads(text or "{}")
+        return int(data["slot"]), data.get("channel"), data.get("ts")
+    except (ValueError, KeyError, TypeError):
+        return None, None, None
+
+
+def _input(block_id: str, label: str, *, multiline: bool, optional: bool, hint: str = "") -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": multiline,
+            "max_length": 3000 if multiline else 500,
+        },
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _about(item: DigestItem, tz: ZoneInfo) -> str:
+    where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
+    return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz)}`"
+
+
+def draft_modal(
+    item: DigestItem, tz: ZoneInfo, channel: str | None, ts: str | None
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": Callback.DRAFT.value,
+        "private_metadata": _metadata(item.slot_id, channel, ts),
+        "title": {"type": "plain_text", "text": "Submit a draft"},
+        "submit": {"type": "plain_text", "text": "Submit"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(_about(item, tz)),
+            _input("text", "The post, as it should read", multiline=True, optional=False),
+            _input("link", "Link", multiline=False, optional=True),
+            _input(
+                "note",
+                "Note to your coordinator",
+                multiline=True,
+                optional=True,
+                hint="Images: reply to the reminder's thread with them attached.",
+            ),
+        ],
+    }
+
+
+def hand_back_modal(
+    item: DigestItem, tz: ZoneInfo, channel: str | None, ts: str | None
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": Callback.HAND_BACK.value,
+        "private_metadata": _metadata(item.slot_id, channel, ts),
+        "title": {"type": "plain_text", "text": "Hand this post back"},
+        "submit": {"type": "plain_text", "text": "Hand back"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            section(_about(item, tz)),
+            _input(
+                "reason",
+                "Why can't you do it?",
+                multiline=True,
+                optional=False,
+                hint="Your coordinator sees this and can give the post to someone else.",
+            ),
+        ],
+    }
