@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.drafts.service import Decision, DraftInput, Submitted, check_text, submit_draft
+from bot.drafts.service import (
+    Decision,
+    DraftInput,
+    Submitted,
+    check_text,
+    decide_coordinator_action,
+    submit_draft,
+)
 from bot.nudges import actions
 from bot.nudges.digests import DigestItem, digest_items, slot_item
 from bot.people import timezone_of
@@ -28,6 +35,7 @@ from handlers.views.notices import (
     refusal,
     resolved_message,
 )
+from storage.models import Slot
 from storage.repositories import nudges as nudge_repo
 
 
@@ -282,3 +290,36 @@ def _resolve(client: WebClient, click: BlockAction, item: DigestItem, outcome: s
             text=outcome,
             blocks=resolved_message(f"*{escape(item.topic)}*", outcome),
         )
+
+
+def remind_again(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """A coordinator nudges the contributor of a late post once more, right now."""
+    from jobs.delivery import Outcome, deliver
+    from jobs.registry import JobContext
+
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        slot = session.get(Slot, click.slot_id or 0)
+        decision = decide_coordinator_action(roles=directory.roles(click.user_id), slot=slot)
+    if not decision.allowed or slot is None or slot.id is None:
+        _say_no(respond, decision)
+        return
+    now = runtime.now()
+    tz = _tz(runtime, client, slot.contributor_id)
+    delivery = deliver(
+        JobContext(runtime=runtime, client=client, at=now),
+        recipient=slot.contributor_id,
+        kind="reminder",
+        items=[(slot.id, f"again:{now:%Y-%m-%dT%H:%M:%S}:{click.user_id}")],
+        render=lambda shown: reminder_digest(slot.contributor_id, shown, tz, now),
+        event="reminded_again",
+    )
+    said = (
+        f"Reminded {mention(slot.contributor_id)} again."
+        if delivery.outcome is Outcome.SENT
+        else f"Couldn't reach {mention(slot.contributor_id)} ({delivery.error or 'try later'})."
+    )
+    respond(text=said, response_type="ephemeral", replace_original=False)

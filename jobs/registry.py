@@ -39,10 +39,12 @@ class UnknownJob(Exception):
 
 
 def all_jobs() -> dict[str, Job]:
+    from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
     from jobs.home import HOME_JOB
     from jobs.reminders import REMINDERS_JOB
 
-    return {job.name: job for job in (REMINDERS_JOB, HOME_JOB)}
+    jobs = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, HOME_JOB)
+    return {job.name: job for job in jobs}
 
 
 def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> str:

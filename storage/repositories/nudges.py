@@ -164,3 +164,37 @@ def nudge_counts(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
             if state == "sent":
                 counts[slot_id] += 1
     return counts
+
+
+def overdue_without_draft(session: Session, *, now: datetime) -> Sequence[Any]:
+    """(slot id, department id) of slots past due that never got a draft."""
+    return session.exec(
+        select(Slot.id, Slot.department_id).where(
+            col(Slot.due_at) <= now, col(Slot.status).in_(("planned", "handed_back", "late"))
+        )
+    ).all()
+
+
+def late_since(session: Session, *, before: datetime) -> Sequence[Any]:
+    """(slot id, department id) of late slots due before `before`."""
+    return session.exec(
+        select(Slot.id, Slot.department_id).where(
+            col(Slot.due_at) <= before, col(Slot.status) == "late"
+        )
+    ).all()
+
+
+def mark_late(session: Session, slot_ids: Iterable[int]) -> list[int]:
+    """Mark open overdue slots late; returns the ones that were not late before."""
+    ids = list(slot_ids)
+    newly = list(
+        session.exec(select(Slot.id).where(col(Slot.id).in_(ids), col(Slot.status) != "late"))
+    )
+    if newly:
+        session.exec(  # type: ignore[call-overload]
+            update(Slot)
+            .where(col(Slot.id).in_(newly))
+            .values(status="late", next_nudge_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    return [i for i in newly if i is not None]

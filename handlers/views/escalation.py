@@ -1,0 +1,86 @@
+"""Late posts: what a department coordinator gets the day a post is late, and the overall
+coordinators' weekly digest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.nudges.digests import DigestItem
+from handlers.ids import Action
+from handlers.views.common import Block, context, divider, escape, header, mention, section, when
+
+MAX_ITEMS = 12
+
+
+def _line(item: DigestItem, tz: ZoneInfo) -> str:
+    where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
+    return (
+        f":warning: *{escape(item.topic)}* · {where} · {mention(item.contributor_id)}\n"
+        f"was due `{when(item.due_at, tz)}`"
+    )
+
+
+def late_for_coordinator(items: list[DigestItem], tz: ZoneInfo) -> tuple[str, list[Block]]:
+    noun = "post is" if len(items) == 1 else "posts are"
+    text = f"{len(items)} {noun} late with no draft"
+    blocks: list[Block] = [section(f"{text}. One click to nudge, hand over or drop each:")]
+    for item in items[:MAX_ITEMS]:
+        value = str(item.slot_id)
+        blocks += [
+            divider(),
+            section(_line(item, tz)),
+            {
+                "type": "actions",
+                "block_id": f"slot_{item.slot_id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": Action.REMIND_AGAIN.value,
+                        "text": {"type": "plain_text", "text": "Remind again"},
+                        "value": value,
+                    },
+                    {
+                        "type": "users_select",
+                        "action_id": Action.REASSIGN.value,
+                        "placeholder": {"type": "plain_text", "text": "Reassign to…"},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": Action.CANCEL_SLOT.value,
+                        "text": {"type": "plain_text", "text": "Cancel slot"},
+                        "value": value,
+                        "style": "danger",
+                    },
+                ],
+            },
+        ]
+    if len(items) > MAX_ITEMS:
+        blocks.append(
+            context(f"…and {len(items) - MAX_ITEMS} more: `/social schedule` lists them.")
+        )
+    return text, blocks
+
+
+def weekly_late_digest(
+    items: list[DigestItem], tz: ZoneInfo, now: datetime, days: int
+) -> tuple[str, list[Block]]:
+    by_department: dict[str, list[DigestItem]] = defaultdict(list)
+    for item in items:
+        by_department[item.department].append(item)
+    text = (
+        f"Weekly: {len(items)} posts late by {days}+ days across {len(by_department)} departments"
+    )
+    blocks: list[Block] = [header("Late posts this week"), section(text + ".")]
+    for department in sorted(by_department)[:40]:
+        lines = [
+            f"• *{escape(i.topic)}* · {mention(i.contributor_id)} · due `{when(i.due_at, tz)}`"
+            f" ({(now - i.due_at).days} days ago)"
+            for i in by_department[department][:15]
+        ]
+        more = len(by_department[department]) - 15
+        if more > 0:
+            lines.append(f"…and {more} more")
+        blocks.append(section(f"*{escape(department)}*\n" + "\n".join(lines)))
+    return text, blocks[:50]
