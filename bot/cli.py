@@ -69,6 +69,31 @@ def _parser() -> argparse.ArgumentParser:
         "account. All-or-nothing; importing the same file again adds nothing twice.",
     )
     imp.add_argument("path", type=Path, help="the CSV file")
+    generate = schedule.add_parser(
+        "generate",
+        help="create a year's slots from the departments' recurring rules",
+        description="Create the slots the organisation file's [[departments.rules]] describe "
+        "for one year. Running it again adds nothing twice.",
+    )
+    generate.add_argument("--year", type=int, required=True, help="e.g. 2027")
+
+    calendar = commands.add_parser(
+        "calendar", help="the communications calendar (iCalendar)"
+    ).add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
+    cal_import = calendar.add_parser(
+        "import",
+        help="import blackout days from an .ics file",
+        description="Every event in the file blocks the days it covers: reminders move to the "
+        "working day before, and slots on those days are flagged. Importing again replaces "
+        "the previous calendar.",
+    )
+    cal_import.add_argument("path", type=Path, help="the .ics file")
+    cal_export = calendar.add_parser(
+        "export",
+        help="write each department's schedule as an .ics feed",
+        description="Write one .ics file per department into DIR, for calendar subscriptions.",
+    )
+    cal_export.add_argument("--out", type=Path, required=True, help="folder to write into")
 
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(
         dest="jobs_command", required=True, metavar="ACTION"
@@ -153,8 +178,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _worker(runtime)
     if args.command == "org":
         return _org_load(runtime, args.path)
+    if args.command == "schedule" and args.schedule_command == "generate":
+        return _schedule_generate(runtime, args.year)
     if args.command == "schedule":
         return _schedule_import(runtime, args.path)
+    if args.command == "calendar" and args.calendar_command == "import":
+        return _calendar_import(runtime, args.path)
+    if args.command == "calendar":
+        return _calendar_export(runtime, args.out)
     if args.command == "jobs":
         return _jobs_run(runtime, args.name, args.at)
     raise AssertionError(args.command)
@@ -207,6 +238,52 @@ def _schedule_import(runtime: Runtime, path: Path) -> int:
         raise ConfigError(str(exc)) from None
     print(f"Imported {path}: {summary}")
     return 0
+
+
+def _schedule_generate(runtime: Runtime, year: int) -> int:
+    from bot.organisation.directory import NoOrganisation
+    from bot.schedule.rules import generate_year
+
+    try:
+        with runtime.session() as session:
+            summary = generate_year(session=session, year=year, now=runtime.now())
+    except NoOrganisation as exc:
+        raise ConfigError(str(exc)) from None
+    print(f"Generated {year}: {summary}")
+    return 0
+
+
+def _calendar_import(runtime: Runtime, path: Path) -> int:
+    from bot.calendar import CalendarError, import_calendar
+
+    try:
+        with runtime.session() as session:
+            result = import_calendar(session=session, data=_read_bytes(path), now=runtime.now())
+    except CalendarError as exc:
+        print(f"{path}: {exc}; nothing was imported", file=sys.stderr)
+        return 1
+    print(f"Imported {path}: {result.days} blackout days from {result.events} events")
+    for line in result.flagged_lines():
+        print(f"  flagged: {line}")
+    return 0
+
+
+def _calendar_export(runtime: Runtime, out: Path) -> int:
+    from bot.calendar import export_calendars
+
+    out.mkdir(parents=True, exist_ok=True)
+    with runtime.session() as session:
+        written = export_calendars(session=session, folder=out)
+    for path, count in written:
+        print(f"Wrote {path} ({count} slots)")
+    return 0
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _jobs_list() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,7 @@ class SlotView:
     contributor_id: str
     status: SlotStatus
     reminders: int = 0
+    on_blackout: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,13 @@ def _views(rows: object) -> list[SlotView]:
 def month_slots(
     *, session: Session, department_ids: list[int], month: Month, tz: ZoneInfo
 ) -> list[SlotView]:
+    """The month's slots, flagged where they fall on a blackout day (in the org's calendar)."""
     start, end = month.bounds_utc(tz)
-    return _views(repo.view_rows(session, start=start, end=end, department_ids=department_ids))
+    views = _views(repo.view_rows(session, start=start, end=end, department_ids=department_ids))
+    blocked = org_repo.blackout_days_between(session, start.date(), end.date())
+    if not blocked:
+        return views
+    return [replace(v, on_blackout=v.due_at.astimezone(tz).date() in blocked) for v in views]
 
 
 def upcoming_for_contributor(

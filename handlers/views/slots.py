@@ -15,4 +15,5 @@ def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
         f"{slot.status.emoji} `{when(slot.due_at, tz)}` {prefix}*{escape(slot.topic)}* · {where}"
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
         + (f" · :bell: {slot.reminders}" if slot.reminders else "")
+        + (" · :no_entry: *blackout day*" if slot.on_blackout else "")
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
@@ -110,3 +111,40 @@ def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> Non
         .values(next_nudge_at=bindparam("at")),
         [{"slot": slot_id, "at": at} for slot_id, at in moments.items()],
     )
+
+
+def open_slots_on(
+    session: Session, days: set[date], tz: ZoneInfo, now: datetime
+) -> list[tuple[int, str, datetime]]:
+    """(department_id, topic, due_at) of open future slots due on one of `days` (local)."""
+    if not days:
+        return []
+    start = datetime.combine(min(days), datetime.min.time(), tz)
+    end = datetime.combine(max(days) + timedelta(days=1), datetime.min.time(), tz)
+    rows = session.exec(
+        select(Slot.department_id, Slot.topic, Slot.due_at)
+        .where(
+            col(Slot.due_at) >= max(start, now),
+            col(Slot.due_at) < end,
+            col(Slot.status).notin_(("cancelled", "published")),
+        )
+        .order_by(col(Slot.due_at))
+    )
+    return [(d, t, due) for d, t, due in rows if due.astimezone(tz).date() in days]
+
+
+def department_export(session: Session, department_id: int) -> Sequence[Any]:
+    return session.exec(
+        select(
+            Slot.id,
+            Slot.due_at,
+            Slot.platform,
+            Account.handle,
+            Slot.topic,
+            Slot.contributor_id,
+            Slot.status,
+        )
+        .outerjoin(Account, col(Account.id) == Slot.account_id)
+        .where(Slot.department_id == department_id)
+        .order_by(col(Slot.due_at))
+    ).all()

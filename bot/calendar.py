@@ -1,0 +1,133 @@
+"""The organisation's communications calendar in, and each department's schedule out, as
+iCalendar (RFC 5545) files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+from sqlmodel import Session
+
+from bot.nudges.service import file_for_reminders
+from bot.organisation.directory import NoOrganisation
+from bot.organisation.platforms import Platform
+from bot.schedule.status import SlotStatus
+from storage.repositories import organisation as org_repo
+from storage.repositories import slots as slot_repo
+
+CALENDAR_SOURCE = "calendar"
+MAX_EVENT_DAYS = 366
+
+
+class CalendarError(Exception):
+    """The file is not an iCalendar file we can read."""
+
+
+@dataclass(frozen=True)
+class CalendarImport:
+    events: int
+    days: int
+    flagged: list[tuple[str, str, datetime]] = field(default_factory=list)  # dept, topic, due
+
+    def flagged_lines(self) -> list[str]:
+        return [f"{d}: {t} (due {due:%Y-%m-%d %H:%M} UTC)" for d, t, due in self.flagged]
+
+
+def _as_date(value: date | datetime, tz: ZoneInfo) -> date:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(tz).date()
+    return value
+
+
+def blackout_days(data: bytes, tz: ZoneInfo) -> tuple[int, dict[date, str]]:
+    """Every event blocks the local days it covers (DTEND exclusive for all-day events)."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except ValueError as exc:
+        raise CalendarError(f"not an iCalendar file ({exc})") from None
+    days: dict[date, str] = {}
+    events = 0
+    for event in calendar.walk("VEVENT"):
+        start_prop = event.get("DTSTART")
+        if start_prop is None:
+            raise CalendarError(f"event {str(event.get('SUMMARY', '?'))!r} has no DTSTART")
+        start = start_prop.dt
+        end_prop = event.get("DTEND")
+        end = end_prop.dt if end_prop is not None else None
+        first = _as_date(start, tz)
+        if end is None:
+            last = first
+        elif isinstance(end, datetime):
+            last = _as_date(end - timedelta(seconds=1), tz)
+        else:
+            last = end - timedelta(days=1)
+        if (last - first).days > MAX_EVENT_DAYS:
+            raise CalendarError(f"event {str(event.get('SUMMARY', '?'))!r} spans over a year")
+        events += 1
+        day = first
+        while day <= max(first, last):
+            days.setdefault(day, str(event.get("SUMMARY", "blackout")))
+            day += timedelta(days=1)
+    return events, days
+
+
+def import_calendar(*, session: Session, data: bytes, now: datetime) -> CalendarImport:
+    org = org_repo.get_organisation(session)
+    if org is None:
+        raise NoOrganisation()
+    tz = ZoneInfo(org.timezone)
+    events, days = blackout_days(data, tz)
+    org_repo.replace_blackouts(session, source=CALENDAR_SOURCE, days=days)
+    session.flush()
+    file_for_reminders(session)  # reminders move off the new blackout days
+    names = {d.id: d.name for d in org_repo.all_departments(session)}
+    flagged = [
+        (names.get(department_id, "?"), topic, due_at)
+        for department_id, topic, due_at in slot_repo.open_slots_on(session, set(days), tz, now)
+    ]
+    return CalendarImport(events, len(days), flagged)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "department"
+
+
+def export_calendars(*, session: Session, folder: Path) -> list[tuple[Path, int]]:
+    written: list[tuple[Path, int]] = []
+    for department in org_repo.active_departments(session):
+        assert department.id is not None
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//socialbot//schedule//EN")
+        calendar.add("version", "2.0")
+        calendar.add("x-wr-calname", f"{department.name}: social media schedule")
+        count = 0
+        for (
+            slot_id,
+            due_at,
+            platform,
+            handle,
+            topic,
+            contributor,
+            status,
+        ) in slot_repo.department_export(session, department.id):
+            if status == SlotStatus.CANCELLED.value:
+                continue
+            event = icalendar.Event()
+            event.add("uid", f"slot-{slot_id}@socialbot")
+            event.add("dtstamp", datetime.now(UTC))
+            event.add("dtstart", due_at)
+            event.add("dtend", due_at + timedelta(minutes=30))
+            where = Platform(platform).label + (f" @{handle}" if handle else "")
+            event.add("summary", f"{where}: {topic}")
+            event.add("description", f"Contributor: {contributor}\nStatus: {status}")
+            event.add("categories", [department.name])
+            calendar.add_component(event)
+            count += 1
+        path = folder / f"{_slug(department.name)}.ics"
+        path.write_bytes(calendar.to_ical())
+        written.append((path, count))
+    return written

@@ -1,0 +1,119 @@
+"""Recurring rules generate the year's slots; the communications calendar moves reminders and
+flags slots; each department's schedule exports as an .ics feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import icalendar
+from sqlmodel import select
+
+from bot.cli import main
+from storage.models import Slot
+from tests.conftest import DATA
+
+RULES = """
+[[departments.rules]]
+days = ["tue", "thu"]
+platform = "linkedin"
+account = "acme"
+topic = "Product tip"
+contributors = ["U0ALICE", "U0BOB"]
+time = "10:30"
+starts = 2027-03-01
+ends = 2027-03-31
+"""
+
+
+def _org_with_rules(tmp_path: Path) -> Path:
+    text = (DATA / "organisation.toml").read_text()
+    marker = 'contributors = ["U0ALICE", "U0BOB"]\n'
+    path = tmp_path / "org.toml"
+    path.write_text(text.replace(marker, marker + RULES))
+    return path
+
+
+def test_generate_creates_rotating_slots_once(env, runtime, tmp_path, capsys):
+    assert main(["org", "load", str(_org_with_rules(tmp_path))]) == 0
+    assert main(["schedule", "generate", "--year", "2027"]) == 0
+    assert "Generated 2027: 9 slots added, 0 already there" in capsys.readouterr().out
+    with runtime.session() as session:
+        slots = sorted(session.exec(select(Slot)), key=lambda s: s.due_at)
+    assert len(slots) == 9  # Tuesdays and Thursdays in March 2027
+    assert slots[0].due_at == datetime(2027, 3, 2, 10, 30, tzinfo=UTC)  # GMT
+    assert slots[-1].due_at == datetime(2027, 3, 30, 9, 30, tzinfo=UTC)  # BST
+    assert [s.contributor_id for s in slots[:4]] == ["U0ALICE", "U0BOB", "U0ALICE", "U0BOB"]
+    assert all(s.next_nudge_at is not None for s in slots)
+    assert main(["schedule", "generate", "--year", "2027"]) == 0
+    assert "0 slots added, 9 already there" in capsys.readouterr().out
+
+
+def test_rule_contributors_must_belong_to_the_department(env, runtime, tmp_path, capsys):
+    path = _org_with_rules(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            'contributors = ["U0ALICE", "U0BOB"]\ntime', 'contributors = ["U0CAROL"]\ntime'
+        )
+    )
+    assert main(["org", "load", str(path)]) == 1
+    assert "U0CAROL not in Marketing's contributors or coordinators" in capsys.readouterr().err
+
+
+ICS = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//Acme//Comms//EN
+BEGIN:VEVENT
+UID:1@acme
+DTSTART;VALUE=DATE:20270309
+DTEND;VALUE=DATE:20270311
+SUMMARY:Results quiet period
+END:VEVENT
+BEGIN:VEVENT
+UID:2@acme
+DTSTART:20270316T140000Z
+DTEND:20270316T150000Z
+SUMMARY:All-hands
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_calendar_import_blocks_days_flags_slots_and_moves_reminders(
+    env, runtime, tmp_path, capsys, fake_slack
+):
+    assert main(["org", "load", str(_org_with_rules(tmp_path))]) == 0
+    assert main(["schedule", "generate", "--year", "2027"]) == 0
+    ics = tmp_path / "comms.ics"
+    ics.write_bytes(ICS)
+    assert main(["calendar", "import", str(ics)]) == 0
+    out = capsys.readouterr().out
+    assert "3 blackout days from 2 events" in out
+    # Blocked: 9 and 10 March (all day), 16 March. Slots fall on Tuesdays 9 and 16.
+    assert out.count("flagged: Marketing: Product tip") == 2
+    # Reminders that would land on a blocked day go out the working day before: Bob's slot of
+    # Thursday 18th (2 days before: the 16th) and Alice's of the 16th (that morning) both move
+    # to Monday 15th.
+    main(["jobs", "run", "reminders", "--at", "2027-03-15T09:00:00+00:00"])
+    sent = {c["channel"]: str(c["blocks"]) for c in fake_slack.calls_to("chat.postMessage")}
+    assert "due in 3 days" in sent["U0BOB"] and "due *tomorrow*" in sent["U0ALICE"]
+
+
+def test_calendar_import_rejects_a_broken_file_and_changes_nothing(env, org, tmp_path, capsys):
+    bad = tmp_path / "bad.ics"
+    bad.write_bytes(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:No start\nEND:VEVENT\nEND:VCALENDAR\n")
+    assert main(["calendar", "import", str(bad)]) == 1
+    assert "has no DTSTART; nothing was imported" in capsys.readouterr().err
+
+
+def test_export_writes_one_feed_per_department(env, org, tmp_path, capsys):
+    out = tmp_path / "feeds"
+    assert main(["calendar", "export", "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {"marketing.ics", "research.ics"}
+    calendar = icalendar.Calendar.from_ical((out / "marketing.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 3
+    first = min(events, key=lambda e: e["DTSTART"].dt)
+    assert first["DTSTART"].dt == datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
+    assert str(first["SUMMARY"]) == "LinkedIn @acme: New year product tips"
+    assert str(first["UID"]).startswith("slot-")
