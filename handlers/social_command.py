@@ -10,11 +10,14 @@ from slack_sdk import WebClient
 
 from bot.organisation.directory import NoOrganisation
 from bot.people import timezone_of
+from bot.runtime import Runtime
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
+from bot.schedule.rules import rules_for
 from bot.schedule.timing import Month
 from handlers.context import runtime_of
 from handlers.payloads import SlashCommand
 from handlers.views.help import help_message
+from handlers.views.rules import rules_message
 from handlers.views.schedule import refusal_message, schedule_message
 
 
@@ -24,11 +27,16 @@ class HelpRequest:
 
 
 @dataclass(frozen=True)
+class RulesRequest:
+    department: str | None
+
+
+@dataclass(frozen=True)
 class UnknownRequest:
     word: str
 
 
-SocialRequest = HelpRequest | ScheduleQuery | UnknownRequest
+SocialRequest = HelpRequest | ScheduleQuery | RulesRequest | UnknownRequest
 
 
 def parse_social(text: str) -> SocialRequest:
@@ -36,6 +44,8 @@ def parse_social(text: str) -> SocialRequest:
     words = text.split()
     if not words or words[0].lower() == "help":
         return HelpRequest()
+    if words[0].lower() == "rules":
+        return RulesRequest(" ".join(words[1:]) or None)
     if words[0].lower() != "schedule":
         return UnknownRequest(words[0])
     rest = words[1:]
@@ -78,6 +88,8 @@ def handle_social(
                 respond(text=text, blocks=blocks, response_type="ephemeral")
             else:
                 respond(text=refusal_message(answer), response_type="ephemeral")
+        elif isinstance(request, RulesRequest):
+            _rules(runtime, client, respond, payload.user_id, request)
         else:
             respond(
                 text=f"I don't know `{request.word[:40]}`. Try `/social help`.",
@@ -89,3 +101,26 @@ def handle_social(
             "file first.",
             response_type="ephemeral",
         )
+
+
+def _rules(
+    runtime: Runtime, client: WebClient, respond: Respond, user_id: str, request: RulesRequest
+) -> None:
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        roles = directory.roles(user_id)
+        mine = directory.sorted_ids() if roles.overall else directory.sorted_ids(roles.coordinates)
+        if request.department is not None:
+            wanted = directory.department_named(request.department)
+            mine = [wanted] if wanted is not None and wanted in mine else []
+        if not mine:
+            respond(
+                text="Recurring rules are for a department's coordinators and the overall "
+                "coordinators. Nothing to show you here.",
+                response_type="ephemeral",
+            )
+            return
+        views = rules_for(session=session, department_ids=mine, now=runtime.now())
+    tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=directory.timezone)
+    text, blocks = rules_message(views, tz)
+    respond(text=text, blocks=blocks, response_type="ephemeral")

@@ -117,3 +117,29 @@ def test_export_writes_one_feed_per_department(env, org, tmp_path, capsys):
     assert first["DTSTART"].dt == datetime(2027, 1, 5, 12, 0, tzinfo=UTC)
     assert str(first["SUMMARY"]) == "LinkedIn @acme: New year product tips"
     assert str(first["UID"]).startswith("slot-")
+
+
+def test_coordinators_see_and_edit_next_occurrences_from_slack(env, runtime, tmp_path, served):
+    assert main(["org", "load", str(_org_with_rules(tmp_path))]) == 0
+    assert main(["schedule", "generate", "--year", "2027"]) == 0
+    served.clock.set(datetime(2027, 3, 10, 12, 0, tzinfo=UTC))
+    served.slack.command("U0ALICE", "rules")
+    [refused] = served.fake.wait_for("response_url")
+    assert "for a department's coordinators" in refused["text"]
+    served.slack.command("U0MKTLEAD", "rules")
+    answer = served.fake.wait_for("response_url", 2)[-1]
+    rendered = str(answer["blocks"])
+    assert "Product tip" in rendered and "every Tue & Thu" in rendered
+    first = next(b for b in answer["blocks"] if b["type"] == "actions")
+    assert "Thu 11 Mar" in rendered  # the next occurrence after Wednesday 10th
+    served.slack.block_action(
+        "U0MKTLEAD",
+        "cancel_slot",
+        value=first["elements"][1]["value"],
+        channel_id="C0GENERAL",
+        message_ts="3.0",
+    )
+    served.fake.wait_for("chat.update")
+    with runtime.session() as session:
+        skipped = session.get(Slot, int(first["elements"][1]["value"]))
+        assert skipped.status == "cancelled"

@@ -99,3 +99,47 @@ def generate_year(*, session: Session, year: int, now: datetime) -> Generated:
         repo.add_event(session, slot_id=slot.id, at=now, kind="generated", detail=slot.source)
     file_for_reminders(session, [s.id for s in added if s.id is not None])
     return Generated(len(added), len(existing), on_blackout)
+
+
+@dataclass(frozen=True)
+class NextOccurrence:
+    slot_id: int
+    due_at: datetime
+    contributor_id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class RuleView:
+    department: str
+    weekdays: tuple[str, ...]
+    platform: str
+    topic: str
+    contributors: tuple[str, ...]
+    upcoming: tuple[NextOccurrence, ...]
+
+
+def rules_for(
+    *, session: Session, department_ids: list[int], now: datetime, per_rule: int = 5
+) -> list[RuleView]:
+    """The active rules of these departments, each with its next occurrences."""
+    names = {d.id: d.name for d in org_repo.all_departments(session)}
+    views: list[RuleView] = []
+    for rule in org_repo.active_rules(session):
+        if rule.department_id not in department_ids or rule.id is None:
+            continue
+        upcoming = tuple(
+            NextOccurrence(*row)
+            for row in repo.upcoming_from_rule(session, rule.id, now=now, limit=per_rule)
+        )
+        views.append(
+            RuleView(
+                department=names.get(rule.department_id, "?"),
+                weekdays=tuple(rule.weekdays.split(",")),
+                platform=rule.platform,
+                topic=rule.topic,
+                contributors=tuple(rule.contributors.split(",")),
+                upcoming=upcoming,
+            )
+        )
+    return views

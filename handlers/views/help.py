@@ -26,11 +26,17 @@ COMMANDS: tuple[CommandHelp, ...] = (
         "department(s) and this month.",
         EVERYONE,
     ),
+    CommandHelp(
+        "/social rules [department]",
+        "Recurring posts and their next dates; reassign or skip any of them.",
+        COORDINATORS,
+    ),
 )
 
 ROLE_INTRO = {
-    Role.CONTRIBUTOR: "You're a *contributor*: the bot reminds you before your posts are due "
-    "and your Home tab lists what's coming up.",
+    Role.CONTRIBUTOR: "You're a *contributor*: I remind you before your posts are due (09:00 "
+    "your time). Reply in the reminder's thread with your draft, or use its buttons to "
+    "snooze or hand a post back. Your Home tab lists what's coming up.",
     Role.COORDINATOR: "You're a *department coordinator*: you keep your department's "
     "contributors on schedule and check every post before it goes out. Your Home tab shows "
     "your department's month at a glance.",

@@ -148,3 +148,18 @@ def department_export(session: Session, department_id: int) -> Sequence[Any]:
         .where(Slot.department_id == department_id)
         .order_by(col(Slot.due_at))
     ).all()
+
+
+def upcoming_from_rule(
+    session: Session, rule_id: int, *, now: datetime, limit: int
+) -> Sequence[Any]:
+    return session.exec(
+        select(Slot.id, Slot.due_at, Slot.contributor_id, Slot.status)
+        .where(
+            Slot.source == f"rule:{rule_id}",
+            col(Slot.due_at) >= now,
+            col(Slot.status) != "cancelled",
+        )
+        .order_by(col(Slot.due_at))
+        .limit(limit)
+    ).all()

@@ -1,0 +1,62 @@
+"""`/social rules`: each recurring rule and its next occurrences, editable in place."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.organisation.platforms import Platform
+from bot.schedule.rules import RuleView
+from handlers.ids import Action
+from handlers.views.common import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    context,
+    escape,
+    header,
+    mention,
+    section,
+    when,
+)
+
+
+def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]]:
+    if not views:
+        text = "No recurring rules. They live in the organisation file ([[departments.rules]])."
+        return text, [section(text)]
+    blocks: list[Block] = [header("Recurring posts and their next dates")]
+    for view in views:
+        days = " & ".join(d.capitalize() for d in view.weekdays)
+        people = ", ".join(mention(u) for u in view.contributors)
+        blocks.append(
+            section(
+                f"*{escape(view.topic)}* ({escape(view.department)})"
+                f" · {Platform(view.platform).label} · every {days} · rotating {people}"
+            )
+        )
+        for item in view.upcoming:
+            if len(blocks) + 3 > MAX_MESSAGE_BLOCKS:
+                blocks.append(context("More in `/social schedule`."))
+                return f"{len(views)} recurring rules", blocks
+            status = item.status.replace("_", " ")
+            line = f"`{when(item.due_at, tz)}` · {mention(item.contributor_id)} · _{status}_"
+            blocks.append(context(line))
+            blocks.append(
+                {
+                    "type": "actions",
+                    "block_id": f"slot_{item.slot_id}",
+                    "elements": [
+                        {
+                            "type": "users_select",
+                            "action_id": Action.REASSIGN.value,
+                            "placeholder": {"type": "plain_text", "text": "Reassign to…"},
+                        },
+                        {
+                            "type": "button",
+                            "action_id": Action.CANCEL_SLOT.value,
+                            "text": {"type": "plain_text", "text": "Skip this one"},
+                            "value": str(item.slot_id),
+                        },
+                    ],
+                }
+            )
+    return f"{len(views)} recurring rules", blocks
