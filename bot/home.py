@@ -17,10 +17,22 @@ from bot.schedule.service import (
     summarise,
     upcoming_for_contributor,
 )
+from bot.schedule.status import SlotStatus
 from bot.schedule.timing import Month
+from storage.repositories import drafts as drafts_repo
 
 UPCOMING_WINDOW = timedelta(days=45)
 UPCOMING_LIMIT = 15
+DRAFTS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    topic: str
+    version: int
+    created_at: datetime
+    status: SlotStatus
+    text: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class HomeModel:
     my_department_slots: tuple[SlotView, ...] = ()
     all_departments: tuple[DepartmentMonth, ...] = ()
     contacts: tuple[str, ...] = ()
+    drafts: tuple[DraftSummary, ...] = ()
 
 
 def home_for(
@@ -72,4 +85,10 @@ def home_for(
         my_department_slots=tuple(mine_slots),
         all_departments=tuple(everything),
         contacts=directory.overall_coordinators,
+        drafts=tuple(
+            DraftSummary(
+                slot.topic, draft.version, draft.created_at, SlotStatus(slot.status), draft.text
+            )
+            for draft, slot in drafts_repo.drafts_by(session, user_id, DRAFTS_SHOWN)
+        ),
     )

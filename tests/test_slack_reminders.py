@@ -233,3 +233,16 @@ def test_hand_back_reaches_the_coordinator_who_reassigns(env, org, served: Serve
     assert (reassigned.contributor_id, reassigned.status) == ("U0BOB", "planned")
     to_bob = served.fake.wait_for("chat.postMessage", 3)[-1]
     assert to_bob["channel"] == "U0BOB" and "Launch post" in json.dumps(to_bob["blocks"])
+
+
+def test_app_home_shows_the_draft_and_the_reminders(env, org, served: Served):
+    channel, ts = _digest_for(served, "U0ALICE", "Launch post")
+    _reply(served, channel, ts, "U0ALICE", "We're live <!channel>")
+    served.fake.wait_for("chat.update")
+    served.clock.set(served.clock.value.replace(month=2, day=10, hour=10))
+    served.slack.app_home_opened("U0ALICE")
+    [publish] = served.fake.wait_for("views.publish")
+    rendered = json.dumps(publish.view["blocks"])
+    assert "Your latest drafts" in rendered and "Launch post* v1" in rendered
+    assert "&lt;!channel&gt;" in rendered and "<!channel>" not in rendered
+    assert ":bell: 1" in rendered  # the reminder sent for it

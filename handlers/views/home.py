@@ -12,10 +12,12 @@ from handlers.views.common import (
     Block,
     context,
     divider,
+    escape,
     header,
     mention,
     pack_lines,
     section,
+    when,
 )
 from handlers.views.schedule import overview_lines
 from handlers.views.slots import slot_line
@@ -71,7 +73,20 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
             blocks += packed
         else:
             blocks.append(section("Nothing due in the next few weeks. :tada:"))
+    if model.drafts:
+        blocks.append(header("Your latest drafts"))
+        lines = [
+            f"{d.status.emoji} *{escape(d.topic)}* v{d.version} · `{when(d.created_at, tz)}` · "
+            f"_{d.status.label}_\n>{escape(_preview(d.text))}"
+            for d in model.drafts
+        ]
+        blocks += pack_lines(lines, 3)[0]
     blocks.append(
         context(f"Times are in your timezone ({tz.key}). `/social help` lists every command.")
     )
     return blocks
+
+
+def _preview(text: str, limit: int = 120) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
