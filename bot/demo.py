@@ -97,6 +97,7 @@ def run_demo(out: Path | None) -> int:
 
 def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     from bot.app import build_app, make_http_server, stop_http_server
+    from bot.calendar import export_calendars
     from bot.organisation.service import load_organisation
     from bot.organisation.spec import parse_organisation
     from bot.runtime import Runtime
@@ -117,6 +118,9 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     runtime.clock = clock
     names = {uid: name for uid, (name, _) in PEOPLE.items()}
     names |= {"C0LEADERSHIP": "#leadership", "C0MKTREVIEW": "#marketing-review"}
+    names |= {
+        "D" + uid[1:]: f"{name}, in the reminder's thread" for uid, (name, _) in PEOPLE.items()
+    }
 
     lines = [f"# socialbot demo: {month.title}", ""]
     csv_text = demo_schedule(month)
@@ -145,11 +149,20 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     slack = SlackRequests(f"http://{host}:{port}/slack/events", SECRET, fake.base_url + "/response")
     fake.reset()
 
-    def step(day: int, hour: int, caption: str, action: Callable[[], object], expect: str) -> None:
-        clock.set(_at(month.first_day + timedelta(days=day - 1), hour, london))
+    def step(
+        day: int,
+        hour: int,
+        caption: str,
+        action: Callable[[], object],
+        expect: str,
+        minute: int = 0,
+        count: int = 1,
+    ) -> None:
+        moment = datetime.combine(month.first_day + timedelta(days=day - 1), time(hour, minute))
+        clock.set(local_to_utc(moment, london))
         seen = len(fake.calls)
         action()
-        fake.wait_for(expect, sum(1 for c in fake.calls[:seen] if c.method == expect) + 1)
+        fake.wait_for(expect, sum(1 for c in fake.calls[:seen] if c.method == expect) + count)
         lines.append(f"## {clock().astimezone(london):%a %d %b, %H:%M} (London): {caption}")
         for call in fake.calls[seen:]:
             lines.extend(describe_call(call, names))
@@ -172,10 +185,52 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
         )
         step(
             1,
+            9,
+            "The `reminders` job: whoever it is 09:00 for gets one digest of what's due",
+            lambda: run_job("reminders", runtime=runtime, client=app.client, at=clock()),
+            "chat.postMessage",
+            minute=1,
+        )
+        digest = fake.messages["D0BEN"][0]
+        step(
+            1,
+            9,
+            "Ben replies in his reminder's thread with his draft",
+            lambda: slack.event(
+                {
+                    "type": "message",
+                    "channel": "D0BEN",
+                    "channel_type": "im",
+                    "user": "U0BEN",
+                    "text": "Customers tell us how Acme saved them a week a month 🚀",
+                    "ts": f"{float(digest['ts']) + 60:.6f}",
+                    "thread_ts": digest["ts"],
+                }
+            ),
+            "chat.update",
+            minute=30,
+        )
+        step(
+            1,
             10,
             "Maya opens socialbot's Home tab",
             lambda: slack.app_home_opened("U0MAYA"),
             "views.publish",
+        )
+        step(
+            1,
+            13,
+            "The hourly `escalations` job: posts due at noon with no draft are late",
+            lambda: run_job("escalations", runtime=runtime, client=app.client, at=clock()),
+            "chat.postMessage",
+            minute=5,
+        )
+        step(
+            1,
+            14,
+            "09:00 in New York: the `reminders` job reaches Alice",
+            lambda: run_job("reminders", runtime=runtime, client=app.client, at=clock()),
+            "chat.postMessage",
         )
         step(
             2,
@@ -220,8 +275,13 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
             lambda: slack.command("U0OLIVIA", f"schedule Marketing {month.next()}"),
             "response_url",
         )
+        with runtime.session() as session:
+            feeds = export_calendars(session=session, folder=out)
+        lines.append("Operator: python -m bot calendar export --out DIR")
+        lines += [f"    wrote {path.name} ({count} slots)" for path, count in feeds]
     finally:
         stop_http_server(server)
+        app.work_pool.shutdown(wait=True)
         runtime.engine.dispose()
     return lines
 

@@ -31,7 +31,10 @@ def block_lines(blocks: list[dict[str, Any]], names: dict[str, str]) -> list[str
         elif kind == "divider":
             lines.append("—" * 20)
         elif kind == "actions":
-            labels = [e.get("text", {}).get("text", "") for e in block.get("elements", [])]
+            labels = [
+                (e.get("text") or e.get("placeholder") or {}).get("text", "")
+                for e in block.get("elements", [])
+            ]
             lines.append("  [" + "] [".join(labels) + "]")
     return lines
 
