@@ -19,8 +19,11 @@ def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, c
     assert "Times are in your timezone (America/New_York)" in printed  # Alice
     assert "You can only see the schedules of your own departments" in printed
     assert "Kenji (Research)'s Home tab" in printed
+    assert "Reply *in this thread* with your draft" in printed
+    assert "Draft v1 of *Customer story" in printed
+    assert "1 post is late with no draft" in printed
     assert f"Files written to {out}" in printed
     files = {p.name for p in out.iterdir()}
-    assert {"transcript.md", "slack-calls.json"} <= files
+    assert {"transcript.md", "slack-calls.json", "marketing.ics"} <= files
     assert any(name.startswith("schedule-") and name.endswith(".csv") for name in files)
     assert not (tmp_path / "data").exists()  # the demo's database is throwaway
