@@ -72,6 +72,17 @@ class Lease:
             leases.release(session, name=self._name, holder=self._holder)
 
 
+def leased(ctx: JobContext, name: str, work: Callable[[JobContext], str]) -> str:
+    """Run `work` holding the job's lease, after settling what a crashed run left in doubt."""
+    try:
+        with Lease(ctx, name):
+            recovered = recover_in_doubt(ctx)
+            summary = work(ctx)
+    except LeaseHeld:
+        return f"skipped: another worker is running {name}"
+    return f"{summary}, {recovered} recovered" if recovered else summary
+
+
 def deliver(
     ctx: JobContext,
     *,

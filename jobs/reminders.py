@@ -12,7 +12,7 @@ from bot.nudges.plan import plan_reminder
 from bot.nudges.service import cadences
 from bot.people import timezones_for
 from handlers.views.digest import reminder_digest
-from jobs.delivery import Lease, LeaseHeld, Outcome, deliver, recover_in_doubt
+from jobs.delivery import Outcome, deliver, leased
 from jobs.registry import Job, JobContext
 from jobs.undeliverable import report_undeliverable
 from storage.repositories import nudges as repo
@@ -22,15 +22,10 @@ BATCH = 50_000
 
 
 def run_reminders(ctx: JobContext) -> str:
-    try:
-        with Lease(ctx, "reminders"):
-            recovered = recover_in_doubt(ctx)
-            return _send_due(ctx, recovered)
-    except LeaseHeld:
-        return "skipped: another worker is running reminders"
+    return leased(ctx, "reminders", _send_due)
 
 
-def _send_due(ctx: JobContext, recovered: int) -> str:
+def _send_due(ctx: JobContext) -> str:
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)
@@ -87,8 +82,7 @@ def _send_due(ctx: JobContext, recovered: int) -> str:
     reported = report_undeliverable(ctx, undelivered)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
-        f" ({reported} coordinator reports), {in_doubt} in doubt, {recovered} recovered,"
-        f" {len(rows)} slots checked"
+        f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
     )
 
 

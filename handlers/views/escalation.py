@@ -8,8 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
-from handlers.ids import Action
 from handlers.views.common import Block, context, divider, escape, header, mention, section, when
+from handlers.views.controls import slot_controls
 
 MAX_ITEMS = 12
 
@@ -27,34 +27,10 @@ def late_for_coordinator(items: list[DigestItem], tz: ZoneInfo) -> tuple[str, li
     text = f"{len(items)} {noun} late with no draft"
     blocks: list[Block] = [section(f"{text}. One click to nudge, hand over or drop each:")]
     for item in items[:MAX_ITEMS]:
-        value = str(item.slot_id)
         blocks += [
             divider(),
             section(_line(item, tz)),
-            {
-                "type": "actions",
-                "block_id": f"slot_{item.slot_id}",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": Action.REMIND_AGAIN.value,
-                        "text": {"type": "plain_text", "text": "Remind again"},
-                        "value": value,
-                    },
-                    {
-                        "type": "users_select",
-                        "action_id": Action.REASSIGN.value,
-                        "placeholder": {"type": "plain_text", "text": "Reassign to…"},
-                    },
-                    {
-                        "type": "button",
-                        "action_id": Action.CANCEL_SLOT.value,
-                        "text": {"type": "plain_text", "text": "Cancel slot"},
-                        "value": value,
-                        "style": "danger",
-                    },
-                ],
-            },
+            slot_controls(item.slot_id, remind=True),
         ]
     if len(items) > MAX_ITEMS:
         blocks.append(

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from bot.drafts.service import Refusal
 from bot.nudges.digests import DigestItem
-from handlers.ids import Action
 from handlers.views.common import Block, context, escape, mention, section, when
+from handlers.views.controls import slot_controls
 
 REFUSALS = {
     Refusal.NO_SUCH_SLOT: "That post no longer exists.",
@@ -43,24 +43,7 @@ def handed_back_message(
             f"{mention(by)} can't do *{escape(item.topic)}* ({item.platform.label}, due "
             f"`{when(item.due_at, tz)}`) and handed it back:\n>{escape(reason)}"
         ),
-        {
-            "type": "actions",
-            "block_id": f"slot_{item.slot_id}",
-            "elements": [
-                {
-                    "type": "users_select",
-                    "action_id": Action.REASSIGN.value,
-                    "placeholder": {"type": "plain_text", "text": "Reassign to…"},
-                },
-                {
-                    "type": "button",
-                    "action_id": Action.CANCEL_SLOT.value,
-                    "text": {"type": "plain_text", "text": "Cancel slot"},
-                    "value": str(item.slot_id),
-                    "style": "danger",
-                },
-            ],
-        },
+        slot_controls(item.slot_id),
     ]
     return text, blocks
 

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
 from bot.schedule.rules import RuleView
-from handlers.ids import Action
 from handlers.views.common import (
     MAX_MESSAGE_BLOCKS,
     Block,
@@ -17,6 +16,7 @@ from handlers.views.common import (
     section,
     when,
 )
+from handlers.views.controls import slot_controls
 
 
 def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]]:
@@ -40,23 +40,5 @@ def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]
             status = item.status.replace("_", " ")
             line = f"`{when(item.due_at, tz)}` · {mention(item.contributor_id)} · _{status}_"
             blocks.append(context(line))
-            blocks.append(
-                {
-                    "type": "actions",
-                    "block_id": f"slot_{item.slot_id}",
-                    "elements": [
-                        {
-                            "type": "users_select",
-                            "action_id": Action.REASSIGN.value,
-                            "placeholder": {"type": "plain_text", "text": "Reassign to…"},
-                        },
-                        {
-                            "type": "button",
-                            "action_id": Action.CANCEL_SLOT.value,
-                            "text": {"type": "plain_text", "text": "Skip this one"},
-                            "value": str(item.slot_id),
-                        },
-                    ],
-                }
-            )
+            blocks.append(slot_controls(item.slot_id, cancel_label="Skip this one"))
     return f"{len(views)} recurring rules", blocks

@@ -152,20 +152,6 @@ def item_of_slot(session: Session, slot_id: int) -> Any:
     return session.exec(_item_query(literal("")).where(col(Slot.id) == slot_id)).first()
 
 
-def nudge_counts(session: Session, slot_ids: Iterable[int]) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    ids = list(slot_ids)
-    for start in range(0, len(ids), 500):
-        for slot_id, state in session.exec(
-            select(Nudge.slot_id, Nudge.state).where(
-                col(Nudge.slot_id).in_(ids[start : start + 500])
-            )
-        ):
-            if state == "sent":
-                counts[slot_id] += 1
-    return counts
-
-
 def overdue_without_draft(session: Session, *, now: datetime) -> Sequence[Any]:
     """(slot id, department id) of slots past due that never got a draft."""
     return session.exec(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Blackout, Department, Membership, Organisation, Rule
@@ -34,20 +34,8 @@ def active_departments(session: Session) -> Sequence[Department]:
     ).all()
 
 
-def department_by_name(session: Session, name: str) -> Department | None:
-    return session.exec(
-        select(Department).where(func.lower(Department.name) == name.strip().lower())
-    ).first()
-
-
 def all_memberships(session: Session) -> Sequence[Membership]:
     return session.exec(select(Membership)).all()
-
-
-def active_memberships_of(session: Session, user_id: str) -> Sequence[Membership]:
-    return session.exec(
-        select(Membership).where(Membership.user_id == user_id, col(Membership.active))
-    ).all()
 
 
 def active_members_of(session: Session, department_id: int, role: str) -> Sequence[str]:
@@ -58,14 +46,6 @@ def active_members_of(session: Session, department_id: int, role: str) -> Sequen
             Membership.role == role,
             col(Membership.active),
         )
-        .order_by(col(Membership.user_id))
-    ).all()
-
-
-def active_overall_coordinators(session: Session) -> Sequence[str]:
-    return session.exec(
-        select(Membership.user_id)
-        .where(Membership.role == "overall_coordinator", col(Membership.active))
         .order_by(col(Membership.user_id))
     ).all()
 

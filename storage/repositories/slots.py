@@ -87,12 +87,6 @@ def add_event(
     session.add(SlotEvent(slot_id=slot_id, at=at, kind=kind, actor=actor, detail=detail[:500]))
 
 
-def events_of(session: Session, slot_id: int) -> Sequence[SlotEvent]:
-    return session.exec(
-        select(SlotEvent).where(SlotEvent.slot_id == slot_id).order_by(col(SlotEvent.at))
-    ).all()
-
-
 def open_slots(session: Session, slot_ids: Iterable[int] | None) -> Sequence[Any]:
     """(id, department_id, due_at) of slots still waiting for a draft."""
     query = select(Slot.id, Slot.department_id, Slot.due_at).where(col(Slot.status) == "planned")

@@ -1,0 +1,38 @@
+"""The coordinator's controls on a slot: remind again, reassign, cancel (or skip)."""
+
+from __future__ import annotations
+
+from handlers.ids import Action
+from handlers.views.common import Block
+
+
+def slot_controls(
+    slot_id: int, *, remind: bool = False, cancel_label: str = "Cancel slot"
+) -> Block:
+    value = str(slot_id)
+    elements: list[Block] = []
+    if remind:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": Action.REMIND_AGAIN.value,
+                "text": {"type": "plain_text", "text": "Remind again"},
+                "value": value,
+            }
+        )
+    elements += [
+        {
+            "type": "users_select",
+            "action_id": Action.REASSIGN.value,
+            "placeholder": {"type": "plain_text", "text": "Reassign to…"},
+        },
+        {
+            "type": "button",
+            "action_id": Action.CANCEL_SLOT.value,
+            "text": {"type": "plain_text", "text": cancel_label},
+            "value": value,
+            "style": "danger",
+        },
+    ]
+    # The select carries no value: listeners read the slot from the block ID.
+    return {"type": "actions", "block_id": f"slot_{slot_id}", "elements": elements}
