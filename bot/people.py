@@ -80,9 +80,8 @@ def timezones_for(
     if len(stale) > BULK_THRESHOLD:
         fetched = _users_list(client)
         with runtime.session() as session:
-            for user_id, tz in fetched.items():
-                repo.save_timezone(session, user_id, tz, now)
-                runtime.timezones[user_id] = (tz, now)
+            repo.save_timezones(session, fetched, now)
+        runtime.timezones.update({u: (tz, now) for u, tz in fetched.items()})
         for user_id in stale & fetched.keys():
             known[user_id] = fetched[user_id]
         stale -= fetched.keys()

@@ -86,6 +86,7 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
     existing = repo.by_natural_keys(session, (r.natural_key for r in rows))
     added = updated = unchanged = 0
     new_or_changed: list[Slot] = []
+    fresh: list[tuple[Slot, int]] = []
     for row in rows:
         slot = existing.get(row.natural_key)
         if slot is None:
@@ -102,12 +103,7 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
                 updated_at=now,
             )
             session.add(slot)
-            session.flush()
-            assert slot.id is not None
-            new_or_changed.append(slot)
-            repo.add_event(
-                session, slot_id=slot.id, at=now, kind="imported", detail=f"{source} row {row.row}"
-            )
+            fresh.append((slot, row.row))
             added += 1
         elif slot.contributor_id != row.contributor_id:
             assert slot.id is not None
@@ -125,6 +121,13 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
             updated += 1
         else:
             unchanged += 1
+    session.flush()  # one batch of inserts, which gives the new slots their ids
+    for slot, number in fresh:
+        assert slot.id is not None
+        repo.add_event(
+            session, slot_id=slot.id, at=now, kind="imported", detail=f"{source} row {number}"
+        )
+        new_or_changed.append(slot)
     session.flush()
     file_for_reminders(session, [s.id for s in new_or_changed if s.id is not None])
     return ImportSummary(added, updated, unchanged)

@@ -20,6 +20,16 @@ def get_many(session: Session, user_ids: Iterable[str]) -> Sequence[SlackUser]:
     return session.exec(select(SlackUser).where(col(SlackUser.user_id).in_(list(user_ids)))).all()
 
 
+def save_timezones(session: Session, zones: dict[str, str | None], at: datetime) -> None:
+    """Many users at once: one read of those already known, then adds and updates."""
+    known = {u.user_id: u for u in get_many(session, zones)} if zones else {}
+    for user_id, tz in zones.items():
+        user = known.get(user_id) or SlackUser(user_id=user_id)
+        user.tz = tz
+        user.fetched_at = at
+        session.add(user)
+
+
 def save_timezone(session: Session, user_id: str, tz: str | None, at: datetime) -> None:
     user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id)
     user.tz = tz
