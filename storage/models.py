@@ -27,6 +27,7 @@ class Organisation(SQLModel, table=True):
     reminder_days: str = Field(default="7,2,0", max_length=60)  # days before due, comma-separated
     reminder_hour: int = Field(default=9)
     escalate_after_days: int = Field(default=3)
+    protocols: str = Field(default="{}", sa_type=Text)  # type: ignore[call-overload]  (JSON)
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
 
@@ -85,6 +86,7 @@ class Slot(SQLModel, table=True):
     source: str = Field(default="", max_length=200)
     # The earliest moment a reminder might be due (conservative across timezones); the reminder
     # job reads only slots whose moment has come, so its cost follows what is due, not the year.
+    published_url: str | None = Field(default=None, max_length=500)
     next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     created_at: datetime = _ts()  # type: ignore[assignment]
@@ -196,6 +198,8 @@ class Draft(SQLModel, table=True):
     source: str = Field(max_length=16)  # modal | thread
     # For drafts from a message: its channel and ts, so a retried event cannot add it twice.
     source_key: str | None = Field(default=None, sa_column=Column(String(80), unique=True))
+    sponsored: bool = Field(default=False)
+    review_ts: str | None = Field(default=None, max_length=32)  # its message in the review thread
     created_at: datetime = _ts()  # type: ignore[assignment]
 
 
@@ -225,3 +229,23 @@ class JobLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=64)
     expires_at: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
+
+
+class Review(SQLModel, table=True):
+    """A slot's review thread in its department's review channel."""
+
+    slot_id: int = Field(primary_key=True, foreign_key="slot.id")
+    channel: str = Field(max_length=32)
+    root_ts: str = Field(max_length=32)
+    created_at: datetime = _ts()  # type: ignore[assignment]
+
+
+class Verdict(SQLModel, table=True):
+    """One decision on one draft version. The unique draft makes double clicks, two
+    coordinators at once and Slack retries all come down to a single decision."""
+
+    draft_id: int = Field(primary_key=True, foreign_key="draft.id")
+    outcome: str = Field(max_length=24)  # approved | changes_requested | rejected
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime = _ts()  # type: ignore[assignment]
+    reason: str = Field(default="", sa_type=Text)  # type: ignore[call-overload]

@@ -52,6 +52,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.reminder_days = _days_text(spec.reminders.days_before)
     org.reminder_hour = spec.reminders.hour
     org.escalate_after_days = spec.reminders.escalate_after_days
+    org.protocols = spec.protocols.model_dump_json()
     org.revision += 1
     org.updated_at = now
     session.add(org)

@@ -108,6 +108,15 @@ class DepartmentSpec(_Strict):
     rules: list[RuleSpec] = Field(default=[])
 
 
+class ProtocolsSpec(_Strict):
+    """The organisation's posting protocols, checked on every draft."""
+
+    banned_phrases: list[str] = Field(default=[])  # a draft using one cannot be submitted
+    words_to_avoid: list[str] = Field(default=[])  # a warning for the reviewer
+    disclosure_tags: list[str] = Field(default=["#ad"])  # one is required on sponsored posts
+    max_hashtags: int = Field(default=5, ge=0, le=30)
+
+
 class RemindersSpec(_Strict):
     days_before: DaysBefore = Field(default=[7, 2, 0])
     hour: int = Field(default=9, ge=6, le=18)  # in each contributor's own timezone
@@ -134,6 +143,7 @@ class OrganisationSpec(_Strict):
     overall_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     default_due_hour: int = Field(default=12, ge=0, le=23)
     reminders: RemindersSpec = Field(default_factory=RemindersSpec)
+    protocols: ProtocolsSpec = Field(default_factory=ProtocolsSpec)
     departments: list[DepartmentSpec] = Field(min_length=1)
     accounts: list[AccountSpec] = Field(default=[])
 
