@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
-from handlers import reminder_actions
+from handlers import reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.ids import Action, Callback
@@ -71,12 +71,19 @@ ACTIONS: dict[Action, Listener] = {
     Action.CANCEL_SLOT: Listener(work=reminder_actions.cancel_slot),
     Action.REMIND_AGAIN: Listener(work=reminder_actions.remind_again),
     Action.PICK_SLOT: Listener(work=pick_slot),
+    Action.APPROVE: Listener(work=review.approve),
+    Action.REQUEST_CHANGES: Listener(work=review.open_request_changes),
+    Action.REJECT: Listener(work=review.open_reject),
+    Action.MARK_PUBLISHED: Listener(work=review.open_mark_published),
 }
 VIEWS: dict[Callback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
     Callback.HAND_BACK: Listener(
         ack=reminder_actions.ack_hand_back, work=reminder_actions.hand_back_submitted
     ),
+    Callback.REQUEST_CHANGES: Listener(ack=review.ack_reason, work=review.changes_submitted),
+    Callback.REJECT: Listener(ack=review.ack_reason, work=review.reject_submitted),
+    Callback.PUBLISHED: Listener(ack=review.ack_reason, work=review.published_submitted),
 }
 
 

@@ -14,8 +14,15 @@ class Action(StrEnum):
     REMIND_AGAIN = "remind_again"
     CANCEL_SLOT = "cancel_slot"
     PICK_SLOT = "pick_slot"
+    APPROVE = "review_approve"
+    REQUEST_CHANGES = "review_request_changes"
+    REJECT = "review_reject"
+    MARK_PUBLISHED = "review_mark_published"
 
 
 class Callback(StrEnum):
     DRAFT = "draft_submit"
     HAND_BACK = "hand_back_submit"
+    REQUEST_CHANGES = "review_changes_submit"
+    REJECT = "review_reject_submit"
+    PUBLISHED = "review_published_submit"

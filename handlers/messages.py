@@ -12,6 +12,7 @@ from handlers.context import runtime_of
 from handlers.ids import Action
 from handlers.payloads import BlockAction, MessageEvent
 from handlers.reminder_actions import refresh_digest
+from handlers.review import post_for_review
 from handlers.views.common import section
 from handlers.views.notices import draft_received, refusal
 
@@ -62,6 +63,7 @@ def pick_slot(
         return
     if outcome.kind is ReplyKind.SUBMITTED and click.channel_id and click.message_ts:
         assert outcome.submitted is not None and outcome.item is not None
+        post_for_review(runtime, client, outcome.submitted.draft_id)
         text = draft_received(outcome.item.topic, outcome.submitted.version, "thread")
         client.chat_update(
             channel=click.channel_id, ts=click.message_ts, text=text, blocks=[section(text)]
@@ -77,6 +79,7 @@ def _answer(
         return
     if outcome.kind is ReplyKind.SUBMITTED:
         assert outcome.submitted is not None and outcome.item is not None
+        post_for_review(runtime, client, outcome.submitted.draft_id)
         text = draft_received(outcome.item.topic, outcome.submitted.version, "thread")
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
         refresh_digest(runtime, client, channel, thread_ts)

@@ -26,6 +26,7 @@ from bot.runtime import Runtime
 from handlers.context import runtime_of
 from handlers.ids import Action
 from handlers.payloads import BlockAction, ViewSubmission
+from handlers.review import post_for_review
 from handlers.views.common import escape, mention
 from handlers.views.digest import reminder_digest
 from handlers.views.modals import draft_modal, hand_back_modal, read_metadata
@@ -179,6 +180,7 @@ def _confirm(
     topic = item.topic if item else "your post"
     source = "modal"
     text = draft_received(topic, result.version, source)
+    post_for_review(runtime, client, result.draft_id)
     if channel and ts:
         client.chat_postMessage(channel=channel, thread_ts=ts, text=text)
         refresh_digest(runtime, client, channel, ts)

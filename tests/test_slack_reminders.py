@@ -64,18 +64,19 @@ def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
         _reply(served, channel, ts, "U0ALICE", text, event_id="Ev1", extra={"files": files}).status
         == 200
     )
-    confirmation = served.fake.wait_for("chat.postMessage", 2)[-1]
-    assert (
-        confirmation["thread_ts"] == ts
-        and "Draft v1 of *Launch post* received" in confirmation["text"]
+    [confirmation] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.get("thread_ts") == ts
     )
+    assert "Draft v1 of *Launch post* received" in confirmation["text"]
     served.fake.wait_for("chat.update")
     # Slack retries the same delivery: nothing new.
     _reply(served, channel, ts, "U0ALICE", text, event_id="Ev1", retry_num=1)
     [draft] = _drafts(served)
     assert draft.text == text and json.loads(draft.files)[0]["name"] == "launch.png"
     assert draft.source == "thread"
-    assert _slot(served, "Launch post").status == "drafted"
+    assert _slot(served, "Launch post").status == "in_review"
+    [review] = served.fake.calls_to("chat.postMessage")[1:2]
+    assert review["channel"] == "C0MKTREVIEW" and "Draft v1" in json.dumps(review["blocks"])
     update = served.fake.calls_to("chat.update")[-1]
     assert "Draft received" in json.dumps(update["blocks"])
 
@@ -83,7 +84,7 @@ def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
 def test_a_reply_to_a_digest_of_several_asks_which_slot(env, org, served: Served):
     channel, ts = _digest_for(served, "U0ALICE", "First", "Second")
     _reply(served, channel, ts, "U0ALICE", "My draft")
-    ask = served.fake.wait_for("chat.postMessage", 2)[-1]
+    [ask] = served.fake.wait_for("chat.postMessage", where=lambda c: c.get("thread_ts") == ts)
     assert ask["text"] == "Thanks! Which post is this draft for?"
     buttons = ask.blocks[1]["elements"]
     second = next(b for b in buttons if b["text"]["text"] == "Second")
@@ -147,8 +148,7 @@ def test_submit_draft_button_opens_the_modal_and_saves_the_draft(env, org, serve
         private_metadata=view["private_metadata"],
     )
     assert ok.status == 200 and ok.body == ""
-    confirmation = served.fake.wait_for("chat.postMessage", 2)[-1]
-    assert confirmation["thread_ts"] == ts
+    served.fake.wait_for("chat.postMessage", where=lambda c: c.get("thread_ts") == ts)
     [draft] = _drafts(served)
     assert (draft.text, draft.link, draft.source) == ("Big news", "https://acme.org", "modal")
 

@@ -17,7 +17,13 @@ from storage.repositories import slots as slot_repo
 
 # A draft may be (re)submitted while the slot waits for one or for a revision.
 OPEN_FOR_DRAFTS = frozenset(
-    {SlotStatus.PLANNED, SlotStatus.LATE, SlotStatus.DRAFTED, SlotStatus.CHANGES_REQUESTED}
+    {
+        SlotStatus.PLANNED,
+        SlotStatus.LATE,
+        SlotStatus.DRAFTED,
+        SlotStatus.IN_REVIEW,
+        SlotStatus.CHANGES_REQUESTED,
+    }
 )
 MAX_DRAFT = 10_000
 

@@ -14,6 +14,7 @@ class SlotStatus(StrEnum):
     PUBLISHED = "published"
     LATE = "late"
     HANDED_BACK = "handed_back"
+    REJECTED = "rejected"
     CANCELLED = "cancelled"
 
     @property
@@ -34,5 +35,6 @@ _EMOJI = {
     SlotStatus.PUBLISHED: ":rocket:",
     SlotStatus.LATE: ":warning:",
     SlotStatus.HANDED_BACK: ":back:",
+    SlotStatus.REJECTED: ":no_entry_sign:",
     SlotStatus.CANCELLED: ":heavy_multiplication_x:",
 }

@@ -150,12 +150,21 @@ class FakeSlack:
         with self._lock:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
-        """Listeners run after the ack, so tests wait for the calls they expect."""
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Listeners run after the ack, so tests wait for the calls they expect (optionally
+        only those `where` accepts)."""
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
-                found = [c for c in self.calls if c.method == method]
+                found = [
+                    c for c in self.calls if c.method == method and (where is None or where(c))
+                ]
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()

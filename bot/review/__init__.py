@@ -1,0 +1,1 @@
+"""Review of drafts by department coordinators, in the draft's thread."""

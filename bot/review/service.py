@@ -1,0 +1,222 @@
+"""The rules of review and the record of decisions.
+
+`decide_review` is a pure function of who clicked and what they clicked on; `record_verdict`
+applies it and stores at most one verdict per draft version, whoever clicks and however often."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.drafts.checks import Protocols, Report, check_draft
+from bot.organisation.directory import Directory
+from bot.organisation.platforms import Platform
+from bot.organisation.roles import Roles
+from bot.schedule.status import SlotStatus
+from storage.models import Draft, Organisation, Review, Slot, Verdict
+from storage.repositories import reviews as repo
+from storage.repositories import slots as slot_repo
+
+
+class Outcome(StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+
+
+class ReviewRefusal(StrEnum):
+    NO_SUCH_DRAFT = "no_such_draft"
+    NOT_REVIEWER = "not_reviewer"
+    OWN_DRAFT = "own_draft"
+    OLD_VERSION = "old_version"
+    ALREADY_DECIDED = "already_decided"
+
+
+@dataclass(frozen=True)
+class ReviewDecision:
+    allowed: bool
+    reason: ReviewRefusal | None = None
+    latest_version: int | None = None
+    decided_by: str | None = None
+    decided_outcome: str | None = None
+
+
+def decide_review(
+    *,
+    roles: Roles,
+    author_id: str,
+    department_id: int,
+    version: int,
+    latest_version: int,
+    existing: Verdict | None,
+) -> ReviewDecision:
+    if not (roles.overall or department_id in roles.coordinates):
+        return ReviewDecision(False, ReviewRefusal.NOT_REVIEWER)
+    if roles.user_id == author_id:
+        return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+    if existing is not None:
+        return ReviewDecision(
+            False,
+            ReviewRefusal.ALREADY_DECIDED,
+            decided_by=existing.decided_by,
+            decided_outcome=existing.outcome,
+        )
+    if version < latest_version:
+        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
+    return ReviewDecision(True)
+
+
+_STATUS = {
+    Outcome.APPROVED: SlotStatus.APPROVED,
+    Outcome.CHANGES_REQUESTED: SlotStatus.CHANGES_REQUESTED,
+    Outcome.REJECTED: SlotStatus.REJECTED,
+}
+
+
+def record_verdict(
+    *,
+    session: Session,
+    directory: Directory,
+    draft_id: int,
+    outcome: Outcome,
+    by: str,
+    reason: str,
+    now: datetime,
+) -> Verdict | ReviewDecision:
+    draft = session.get(Draft, draft_id)
+    slot = session.get(Slot, draft.slot_id) if draft else None
+    if draft is None or slot is None or slot.id is None:
+        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+    decision = decide_review(
+        roles=directory.roles(by),
+        author_id=draft.author_id,
+        department_id=slot.department_id,
+        version=draft.version,
+        latest_version=max(d.version for d in repo.versions(session, slot.id)),
+        existing=repo.verdict_on(session, draft_id),
+    )
+    if not decision.allowed:
+        return decision
+    verdict = Verdict(
+        draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
+    )
+    try:
+        with session.begin_nested():
+            session.add(verdict)
+    except IntegrityError:  # someone decided in the same instant: theirs stands
+        session.expire_all()
+        first = repo.verdict_on(session, draft_id)
+        return ReviewDecision(
+            False,
+            ReviewRefusal.ALREADY_DECIDED,
+            decided_by=first.decided_by if first else None,
+            decided_outcome=first.outcome if first else None,
+        )
+    slot.status = _STATUS[outcome].value
+    session.add(slot)
+    slot_repo.add_event(
+        session,
+        slot_id=slot.id,
+        at=now,
+        kind=outcome.value,
+        actor=by,
+        detail=f"v{draft.version} {reason}"[:500],
+    )
+    return verdict
+
+
+@dataclass(frozen=True)
+class ReviewMaterial:
+    """Everything a review message shows about one draft version."""
+
+    draft: Draft
+    slot: Slot
+    department: str
+    review_channel: str
+    account: str | None
+    review: Review | None
+    previous_text: str | None
+    checks: Report
+    verdict: Verdict | None
+
+    @property
+    def diff(self) -> list[str]:
+        if self.previous_text is None:
+            return []
+        return [
+            line
+            for line in difflib.unified_diff(
+                self.previous_text.splitlines(), self.draft.text.splitlines(), lineterm="", n=0
+            )
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")
+        ]
+
+
+def protocols_of(org: Organisation | None) -> Protocols:
+    data = json.loads(org.protocols or "{}") if org else {}
+    return Protocols(
+        banned_phrases=tuple(data.get("banned_phrases", ())),
+        words_to_avoid=tuple(data.get("words_to_avoid", ())),
+        disclosure_tags=tuple(data.get("disclosure_tags", ("#ad",))),
+        max_hashtags=int(data.get("max_hashtags", 5)),
+    )
+
+
+def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None:
+    from storage.models import Account, Department
+
+    draft = session.get(Draft, draft_id)
+    slot = session.get(Slot, draft.slot_id) if draft else None
+    if draft is None or slot is None or slot.id is None:
+        return None
+    department = session.get(Department, slot.department_id)
+    account = session.get(Account, slot.account_id) if slot.account_id else None
+    earlier = [d for d in repo.versions(session, slot.id) if d.version < draft.version]
+    checks = check_draft(
+        text=draft.text,
+        platform=Platform(slot.platform),
+        protocols=protocols_of(session.get(Organisation, 1)),
+        link=draft.link,
+        has_image=any(
+            str(f.get("mimetype", "")).startswith("image/") for f in json.loads(draft.files or "[]")
+        ),
+        sponsored=draft.sponsored,
+    )
+    return ReviewMaterial(
+        draft=draft,
+        slot=slot,
+        department=department.name if department else "?",
+        review_channel=department.review_channel if department else "",
+        account=account.handle if account else None,
+        review=repo.review_of(session, slot.id),
+        previous_text=earlier[-1].text if earlier else None,
+        checks=checks,
+        verdict=repo.verdict_on(session, draft_id),
+    )
+
+
+def remember_posted(
+    *, session: Session, draft_id: int, channel: str, ts: str, now: datetime
+) -> None:
+    """The version's message is in the thread (the first one starts the thread)."""
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        return
+    draft.review_ts = ts
+    session.add(draft)
+    if repo.review_of(session, draft.slot_id) is None:
+        session.add(Review(slot_id=draft.slot_id, channel=channel, root_ts=ts, created_at=now))
+    slot = session.get(Slot, draft.slot_id)
+    if slot is not None and slot.status in (
+        SlotStatus.DRAFTED.value,
+        SlotStatus.LATE.value,
+        SlotStatus.CHANGES_REQUESTED.value,
+    ):
+        slot.status = SlotStatus.IN_REVIEW.value
+        session.add(slot)

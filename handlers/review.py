@@ -1,0 +1,336 @@
+"""Review in the draft's thread: post each version, and take the coordinators' decisions.
+
+Every decision goes through bot.review.service.record_verdict, which checks who clicked and
+stores at most one verdict per version; the loser of a race is told who decided first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.review.service import (
+    Outcome,
+    ReviewDecision,
+    ReviewRefusal,
+    decide_review,
+    record_verdict,
+    remember_posted,
+    review_material,
+)
+from bot.runtime import Runtime
+from bot.schedule.status import SlotStatus
+from handlers.context import runtime_of
+from handlers.ids import Action, Callback
+from handlers.payloads import BlockAction, ViewSubmission
+from handlers.views.common import escape, mention, section
+from handlers.views.review import decided_message, reason_modal, review_message
+from storage.models import Draft, Slot
+from storage.repositories import reviews as repo
+from storage.repositories import slots as slot_repo
+
+
+def post_for_review(runtime: Runtime, client: WebClient, draft_id: int) -> None:
+    """Post a new version: the first starts the review thread, later ones reply in it."""
+    with runtime.session() as session:
+        material = review_material(session=session, draft_id=draft_id)
+    if material is None or material.draft.review_ts:
+        return
+    text, blocks = review_message(material)
+    thread = material.review.root_ts if material.review else None
+    reply = client.chat_postMessage(
+        channel=material.review_channel,
+        text=text,
+        blocks=blocks,
+        thread_ts=thread,
+        unfurl_links=False,
+    )
+    with runtime.session() as session:
+        remember_posted(
+            session=session,
+            draft_id=draft_id,
+            channel=reply["channel"],
+            ts=reply["ts"],
+            now=runtime.now(),
+        )
+
+
+ALREADY = {
+    Outcome.APPROVED.value: "approved this version",
+    Outcome.CHANGES_REQUESTED.value: "asked for changes to this version",
+    Outcome.REJECTED.value: "rejected this version",
+}
+
+
+def refusal_text(decision: ReviewDecision, department: str = "this department") -> str:
+    if decision.reason is ReviewRefusal.NOT_REVIEWER:
+        return (
+            f"Only {department}'s coordinators and the overall coordinators can decide on "
+            "drafts. Nothing was changed."
+        )
+    if decision.reason is ReviewRefusal.OWN_DRAFT:
+        return "You can't decide on your own draft: another coordinator needs to."
+    if decision.reason is ReviewRefusal.OLD_VERSION:
+        return (
+            f"This is an older version. The latest is v{decision.latest_version}, further down "
+            "this thread: decide on that one."
+        )
+    if decision.reason is ReviewRefusal.ALREADY_DECIDED:
+        done = ALREADY.get(decision.decided_outcome or "", "decided on it")
+        return f"{mention(decision.decided_by or '')} already {done}. Nothing was changed."
+    return "That draft no longer exists."
+
+
+def _check(runtime: Runtime, draft_id: int, user_id: str) -> ReviewDecision:
+    """The same rules record_verdict applies, asked before opening a modal."""
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        draft = session.get(Draft, draft_id)
+        slot = session.get(Slot, draft.slot_id) if draft else None
+        if draft is None or slot is None:
+            return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+        return decide_review(
+            roles=directory.roles(user_id),
+            author_id=draft.author_id,
+            department_id=slot.department_id,
+            version=draft.version,
+            latest_version=max(d.version for d in repo.versions(session, slot.id or 0)),
+            existing=repo.verdict_on(session, draft_id),
+        )
+
+
+def _decide(
+    runtime: Runtime, client: WebClient, draft_id: int, outcome: Outcome, by: str, reason: str
+) -> ReviewDecision | None:
+    with runtime.session() as session:
+        result = record_verdict(
+            session=session,
+            directory=runtime.organisation(session),
+            draft_id=draft_id,
+            outcome=outcome,
+            by=by,
+            reason=reason,
+            now=runtime.now(),
+        )
+    if isinstance(result, ReviewDecision):
+        return result
+    with runtime.session() as session:
+        material = review_material(session=session, draft_id=draft_id)
+    assert material is not None
+    if material.review and material.draft.review_ts:
+        client.chat_update(
+            channel=material.review.channel,
+            ts=material.draft.review_ts,
+            text=f"{outcome.value.replace('_', ' ')}: {material.slot.topic}",
+            blocks=decided_message(material),
+        )
+        if reason:
+            client.chat_postMessage(
+                channel=material.review.channel,
+                thread_ts=material.review.root_ts,
+                text=f"{mention(by)}: {escape(reason)}",
+            )
+    _tell_contributor(runtime, client, material.draft.author_id, material.slot, outcome, by, reason)
+    return None
+
+
+def _tell_contributor(
+    runtime: Runtime,
+    client: WebClient,
+    author: str,
+    slot: Slot,
+    outcome: Outcome,
+    by: str,
+    reason: str,
+) -> None:
+    topic = escape(slot.topic)
+    if outcome is Outcome.CHANGES_REQUESTED:
+        text = f"{mention(by)} asked for changes to *{topic}*:\n>{escape(reason)}"
+        blocks = [
+            section(text + "\nReply in this thread with the new version, or:"),
+            {
+                "type": "actions",
+                "block_id": f"slot_{slot.id}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": Action.DRAFT_OPEN.value,
+                        "text": {"type": "plain_text", "text": "Revise"},
+                        "value": str(slot.id),
+                        "style": "primary",
+                    }
+                ],
+            },
+        ]
+        _feedback_thread(runtime, client, author, slot, text, blocks)
+        return
+    said = (
+        f":white_check_mark: {mention(by)} approved *{topic}*. Well done!"
+        if outcome is Outcome.APPROVED
+        else f":no_entry_sign: {mention(by)} rejected *{topic}*: {escape(reason)}"
+    )
+    client.chat_postMessage(channel=author, text=said)
+
+
+def _feedback_thread(
+    runtime: Runtime, client: WebClient, author: str, slot: Slot, text: str, blocks: list[Any]
+) -> None:
+    """Sent as a one-slot digest, so a reply in its thread is taken as the revision."""
+    from jobs.delivery import deliver
+    from jobs.registry import JobContext
+
+    now = runtime.now()
+    assert slot.id is not None
+    deliver(
+        JobContext(runtime=runtime, client=client, at=now),
+        recipient=author,
+        kind="reminder",
+        items=[(slot.id, f"feedback:{now:%Y-%m-%dT%H:%M:%S}")],
+        render=lambda shown: (text, blocks),
+        event="feedback_sent",
+    )
+
+
+# --- listeners -------------------------------------------------------------------------------
+
+
+def approve(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    refused = _decide(runtime, client, int(click.value or 0), Outcome.APPROVED, click.user_id, "")
+    if refused is not None:
+        respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
+
+
+def _open_reason(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    callback: Callback,
+    title: str,
+    label: str,
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    draft_id = int(click.value or 0)
+    decision = _check(runtime, draft_id, click.user_id)
+    if not decision.allowed:
+        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
+        return
+    client.views_open(
+        trigger_id=click.trigger_id, view=reason_modal(callback, draft_id, title, label)
+    )
+
+
+def open_request_changes(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _open_reason(
+        body,
+        client,
+        respond,
+        context,
+        Callback.REQUEST_CHANGES,
+        "Request changes",
+        "What should change?",
+    )
+
+
+def open_reject(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    _open_reason(
+        body, client, respond, context, Callback.REJECT, "Reject draft", "Why is it rejected?"
+    )
+
+
+def ack_reason(ack: Ack, body: dict[str, Any]) -> None:
+    if not ViewSubmission.from_body(body).text("reason").strip():
+        ack(response_action="errors", errors={"reason": "Please say something: it's sent on."})
+        return
+    ack()
+
+
+def _submitted(
+    body: dict[str, Any], client: WebClient, context: BoltContext, outcome: Outcome
+) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    reason = submission.text("reason").strip()
+    if not reason:
+        return  # ack_reason already showed the problem on the form
+    refused = _decide(
+        runtime, client, int(submission.private_metadata or 0), outcome, submission.user_id, reason
+    )
+    if refused is not None:
+        client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
+
+
+def changes_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    _submitted(body, client, context, Outcome.CHANGES_REQUESTED)
+
+
+def reject_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    _submitted(body, client, context, Outcome.REJECTED)
+
+
+def open_mark_published(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        draft = session.get(Draft, int(click.value or 0))
+        slot = session.get(Slot, draft.slot_id) if draft else None
+    roles = directory.roles(click.user_id)
+    allowed = (
+        slot is not None
+        and draft is not None
+        and (
+            roles.overall
+            or slot.department_id in roles.coordinates
+            or click.user_id == draft.author_id
+        )
+    )
+    if not allowed:
+        respond(
+            text="Only the author and the department's coordinators can mark this published.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    view = reason_modal(Callback.PUBLISHED, int(click.value), "Mark as published", "The post's URL")
+    client.views_open(trigger_id=click.trigger_id, view=view)
+
+
+def published_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    url = submission.text("reason").strip()
+    if not url:
+        return
+    with runtime.session() as session:
+        draft = session.get(Draft, int(submission.private_metadata or 0))
+        slot = session.get(Slot, draft.slot_id) if draft else None
+        if draft is None or slot is None or slot.status != SlotStatus.APPROVED.value:
+            return
+        slot.status = SlotStatus.PUBLISHED.value
+        slot.published_url = url[:500]
+        session.add(slot)
+        slot_repo.add_event(
+            session,
+            slot_id=slot.id or 0,
+            at=runtime.now(),
+            kind="published",
+            actor=submission.user_id,
+            detail=url[:400],
+        )
+    with runtime.session() as session:
+        material = review_material(session=session, draft_id=draft.id or 0)
+    if material and material.review and material.draft.review_ts:
+        client.chat_update(
+            channel=material.review.channel,
+            ts=material.draft.review_ts,
+            text=f"published: {material.slot.topic}",
+            blocks=decided_message(material),
+        )

@@ -1,0 +1,137 @@
+"""The review message: one per draft version in the department's review channel (the first
+starts the thread), showing the post as it will read, its checks, and the decision buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.drafts.checks import Level
+from bot.organisation.platforms import Platform
+from bot.review.service import Outcome, ReviewMaterial
+from handlers.ids import Action, Callback
+from handlers.views.common import Block, context, escape, mention, section
+
+VERDICT_LINE = {
+    Outcome.APPROVED.value: ":white_check_mark: *Approved*",
+    Outcome.CHANGES_REQUESTED.value: ":leftwards_arrow_with_hook: *Changes requested*",
+    Outcome.REJECTED.value: ":no_entry_sign: *Rejected*",
+}
+
+
+def slack_date(moment: datetime) -> str:
+    """A date every reader sees in their own timezone (Slack formats it on their device)."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f">{escape(line)}" if line else ">" for line in text.splitlines()) or ">"
+
+
+def _body(m: ReviewMaterial) -> list[Block]:
+    where = Platform(m.slot.platform).label + (f" @{escape(m.account)}" if m.account else "")
+    head = (
+        f"*Draft v{m.draft.version}* of *{escape(m.slot.topic)}* by {mention(m.draft.author_id)}"
+        f" · {where} · {escape(m.department)} · due {slack_date(m.slot.due_at)}"
+    )
+    blocks: list[Block] = [section(head), section(_quote(m.draft.text)[:2900])]
+    extras = []
+    if m.draft.link:
+        extras.append(f":link: {escape(m.draft.link)}")
+    files = json.loads(m.draft.files or "[]")
+    if files:
+        extras.append(
+            ":frame_with_picture: " + ", ".join(escape(f.get("name", "file")) for f in files)
+        )
+    if m.draft.note:
+        extras.append(f":speech_balloon: _{escape(m.draft.note)}_")
+    if extras:
+        blocks.append(context(*extras))
+    if m.diff:
+        changed = "\n".join(escape(line) for line in m.diff[:40])
+        blocks.append(section(f"*Changed since v{m.draft.version - 1}:*\n```{changed}```"))
+    if m.checks.findings:
+        lines = [
+            (":no_entry: " if f.level is Level.HARD else ":warning: ") + escape(f.message)
+            for f in m.checks.findings
+        ]
+        blocks.append(context("\n".join(lines)))
+    else:
+        blocks.append(context(":white_check_mark: All content checks pass."))
+    return blocks
+
+
+def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
+    text = f"Draft v{m.draft.version} of {m.slot.topic} for review"
+    value = str(m.draft.id)
+    if m.verdict is not None:
+        return text, decided_message(m)
+    actions: Block = {
+        "type": "actions",
+        "block_id": f"draft_{m.draft.id}",
+        "elements": [
+            _button("Approve", Action.APPROVE, value, "primary"),
+            _button("Request changes", Action.REQUEST_CHANGES, value),
+            _button("Reject", Action.REJECT, value, "danger"),
+        ],
+    }
+    return text, [*_body(m), actions]
+
+
+def decided_message(m: ReviewMaterial) -> list[Block]:
+    assert m.verdict is not None
+    line = (
+        f"{VERDICT_LINE[m.verdict.outcome]} by {mention(m.verdict.decided_by)} "
+        f"{slack_date(m.verdict.decided_at)}"
+    )
+    if m.verdict.reason:
+        line += f": {escape(m.verdict.reason)}"
+    blocks = [*_body(m), section(line)]
+    if m.slot.published_url:
+        blocks.append(context(f":rocket: Published: {escape(m.slot.published_url)}"))
+    elif m.verdict.outcome == Outcome.APPROVED.value:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"draft_{m.draft.id}",
+                "elements": [_button("Mark as published", Action.MARK_PUBLISHED, str(m.draft.id))],
+            }
+        )
+    return blocks
+
+
+def _button(label: str, action: Action, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action.value,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def reason_modal(callback: Callback, draft_id: int, title: str, label: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback.value,
+        "private_metadata": str(draft_id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "reason",
+                "label": {"type": "plain_text", "text": label},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": callback is not Callback.PUBLISHED,
+                },
+            }
+        ],
+    }
