@@ -78,7 +78,7 @@ def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
     [review] = served.fake.calls_to("chat.postMessage")[1:2]
     assert review["channel"] == "C0MKTREVIEW" and "Draft v1" in json.dumps(review["blocks"])
     update = served.fake.calls_to("chat.update")[-1]
-    assert "Draft received" in json.dumps(update["blocks"])
+    assert "Draft in review" in json.dumps(update["blocks"])
 
 
 def test_a_reply_to_a_digest_of_several_asks_which_slot(env, org, served: Served):
