@@ -60,6 +60,8 @@ def decide_review(
         return ReviewDecision(False, ReviewRefusal.NOT_REVIEWER)
     if roles.user_id == author_id:
         return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+    if version < latest_version:
+        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
     if existing is not None:
         return ReviewDecision(
             False,
@@ -67,8 +69,6 @@ def decide_review(
             decided_by=existing.decided_by,
             decided_outcome=existing.outcome,
         )
-    if version < latest_version:
-        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
     return ReviewDecision(True)
 
 

@@ -1,0 +1,184 @@
+"""Review in the thread: request changes, revise, approve, publish; refusals and races."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from sqlmodel import select
+
+from storage.models import Slot, Verdict
+from tests.conftest import Served
+from tests.test_slack_reminders import _digest_for, _reply
+
+
+def _submitted_for_review(served: Served, user: str = "U0ALICE", topic: str = "Launch post"):
+    channel, ts = _digest_for(served, user, topic)
+    _reply(served, channel, ts, user, "We're live!\nCome and see.")
+    [review] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "C0MKTREVIEW"
+    )
+    served.fake.wait_for("chat.update")  # the digest, re-rendered: the reply was fully handled
+    buttons = {
+        e["action_id"]: e for b in review.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    root_ts = served.fake.messages["C0MKTREVIEW"][0]["ts"]
+    return buttons, root_ts
+
+
+def _click(served: Served, user: str, button: dict, root_ts: str):
+    return served.slack.block_action(
+        user,
+        button["action_id"],
+        value=button["value"],
+        channel_id="C0MKTREVIEW",
+        message_ts=root_ts,
+    )
+
+
+def _status(served: Served, topic: str = "Launch post") -> str:
+    with served.runtime.session() as session:
+        return session.exec(select(Slot).where(Slot.topic == topic)).one().status
+
+
+def test_request_changes_revise_approve_publish_all_in_one_thread(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    review = served.fake.messages["C0MKTREVIEW"][0]
+    rendered = json.dumps(review["blocks"])
+    assert (
+        "Draft v1" in rendered and "&gt;We're live!" not in rendered and ">We're live!" in rendered
+    )
+    assert "All content checks pass" in rendered
+    assert _status(served) == "in_review"
+
+    _click(served, "U0MKTLEAD", buttons["review_request_changes"], root)
+    [modal] = served.fake.wait_for("views.open")
+    served.slack.view_submission(
+        "U0MKTLEAD",
+        "review_changes_submit",
+        {"reason": {"value": {"value": "Add the date"}}},
+        private_metadata=modal.view["private_metadata"],
+    )
+    feedback = served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: c["channel"] == "U0ALICE" and "asked for changes" in c["text"],
+    )[0]
+    assert "Revise" in json.dumps(feedback["blocks"])
+    assert _status(served) == "changes_requested"
+    in_thread = served.fake.wait_for("chat.postMessage", where=lambda c: c.get("thread_ts") == root)
+    assert "Add the date" in in_thread[0]["text"]
+
+    # Alice revises by replying in the feedback's thread (once the bot has recorded it).
+    feedback_ts = served.fake.messages["D0ALICE"][-1]["ts"]
+    _until_recorded(served, "D0ALICE", feedback_ts)
+    _reply(served, "D0ALICE", feedback_ts, "U0ALICE", "We're live on 17 Feb!\nCome and see.")
+    [v2] = served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: (
+            c.get("thread_ts") == root and "Draft v2" in json.dumps(c.get("blocks") or [])
+        ),
+    )
+    assert "Changed since v1" in json.dumps(
+        v2["blocks"]
+    ) and "+We're live on 17 Feb!" in json.dumps(v2["blocks"])
+    v2_buttons = {
+        e["action_id"]: e for b in v2.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+
+    # v1 can no longer be decided on.
+    _click(served, "U0MKTLEAD", buttons["review_approve"], root)
+    [old] = served.fake.wait_for("response_url")
+    assert "older version" in old["text"] and "v2" in old["text"]
+
+    _click(served, "U0MKTLEAD", v2_buttons["review_approve"], root)
+    served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
+    )
+    assert _status(served) == "approved"
+    approved = [c for c in served.fake.calls_to("chat.update") if c["channel"] == "C0MKTREVIEW"][-1]
+    blocks = json.dumps(approved["blocks"])
+    assert "*Approved* by <@U0MKTLEAD>" in blocks and "review_approve" not in blocks
+    publish = next(e for b in approved.blocks if b["type"] == "actions" for e in b["elements"])
+    _click(served, "U0ALICE", publish, root)
+    [_, publish_modal] = served.fake.wait_for("views.open", 2)
+    served.slack.view_submission(
+        "U0ALICE",
+        "review_published_submit",
+        {"reason": {"value": {"value": "https://linkedin.com/p/1"}}},
+        private_metadata=publish_modal.view["private_metadata"],
+    )
+    served.fake.wait_for(
+        "chat.update", where=lambda c: "Published" in json.dumps(c.get("blocks") or [])
+    )
+    assert _status(served) == "published"
+
+
+def test_only_this_departments_coordinators_and_overall_may_decide(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    for outsider in ("U0BOB", "U0RESLEAD", "U0CAROL", "U0STRANGER"):
+        _click(served, outsider, buttons["review_approve"], root)
+    refusals = served.fake.wait_for("response_url", 4)
+    assert all("Only this department's coordinators" in r["text"] for r in refusals)
+    assert all(r["response_type"] == "ephemeral" for r in refusals)
+    for outsider in ("U0BOB", "U0RESLEAD"):
+        _click(served, outsider, buttons["review_request_changes"], root)
+        _click(served, outsider, buttons["review_reject"], root)
+    served.fake.wait_for("response_url", 8)
+    assert served.fake.calls_to("views.open") == []
+    assert _status(served) == "in_review"
+    _click(served, "U0OVERALL", buttons["review_approve"], root)
+    served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
+    )
+    assert _status(served) == "approved"
+
+
+def test_nobody_approves_their_own_draft(env, org, served: Served):
+    buttons, root = _submitted_for_review(served, user="U0MKTLEAD", topic="Lead's own")
+    _click(served, "U0MKTLEAD", buttons["review_approve"], root)
+    [refused] = served.fake.wait_for("response_url")
+    assert "your own draft" in refused["text"]
+    assert _status(served, "Lead's own") == "in_review"
+
+
+def test_double_clicks_and_two_coordinators_at_once_make_one_decision(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    barrier = threading.Barrier(3)
+
+    def click(user: str) -> None:
+        barrier.wait()
+        _click(served, user, buttons["review_approve"], root)
+
+    threads = [
+        threading.Thread(target=click, args=(u,)) for u in ("U0MKTLEAD", "U0MKTLEAD", "U0OVERALL")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    [loser1, loser2] = served.fake.wait_for("response_url", 2)
+    with served.runtime.session() as session:
+        [verdict] = session.exec(select(Verdict)).all()
+    assert verdict.outcome == "approved"
+    for loser in (loser1, loser2):
+        assert f"<@{verdict.decided_by}> already approved this version" in loser["text"]
+    approvals = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
+    )
+    assert len(approvals) == 1
+
+
+def _until_recorded(served: Served, channel: str, ts: str) -> None:
+    """A person replies seconds after a message arrives; a test must wait for the bot to have
+    recorded it as sent."""
+    import time
+
+    from storage.repositories.nudges import by_message
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with served.runtime.session() as session:
+            if by_message(session, channel=channel, ts=ts) is not None:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"message {ts} was never recorded")
