@@ -26,8 +26,12 @@ def slack_date(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _quote(text: str) -> str:
-    return "\n".join(f">{escape(line)}" if line else ">" for line in text.splitlines()) or ">"
+def as_written(text: str) -> Block:
+    """The post exactly as typed: plain text, so nothing in it can mention anyone or format."""
+    return {
+        "type": "section",
+        "text": {"type": "plain_text", "text": text[:3000] or " ", "emoji": True},
+    }
 
 
 def _body(m: ReviewMaterial) -> list[Block]:
@@ -36,7 +40,7 @@ def _body(m: ReviewMaterial) -> list[Block]:
         f"*Draft v{m.draft.version}* of *{escape(m.slot.topic)}* by {mention(m.draft.author_id)}"
         f" · {where} · {escape(m.department)} · due {slack_date(m.slot.due_at)}"
     )
-    blocks: list[Block] = [section(head), section(_quote(m.draft.text)[:2900])]
+    blocks: list[Block] = [section(head), as_written(m.draft.text)]
     extras = []
     if m.draft.link:
         extras.append(f":link: {escape(m.draft.link)}")
