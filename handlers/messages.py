@@ -59,7 +59,8 @@ def pick_slot(
             now=runtime.now(),
         )
     if outcome.kind is ReplyKind.REFUSED:
-        respond(text=refusal(outcome.reason), response_type="ephemeral", replace_original=False)
+        text = refusal(outcome.reason, outcome.details)
+        respond(text=text, response_type="ephemeral", replace_original=False)
         return
     if outcome.kind is ReplyKind.SUBMITTED and click.channel_id and click.message_ts:
         assert outcome.submitted is not None and outcome.item is not None
@@ -104,4 +105,6 @@ def _answer(
             "didn't save that reply.",
         )
     else:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=refusal(outcome.reason))
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=refusal(outcome.reason, outcome.details)
+        )

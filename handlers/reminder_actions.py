@@ -16,6 +16,7 @@ from bot.drafts.service import (
     DraftInput,
     Submitted,
     check_text,
+    content_checks,
     decide_coordinator_action,
     submit_draft,
 )
@@ -133,14 +134,30 @@ def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: B
 # --- submitting a draft from the modal -------------------------------------------------------
 
 
-def ack_draft(ack: Ack, body: dict[str, Any]) -> None:
-    """Checked on the request thread, so a problem shows on the field and the modal stays."""
+def ack_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Checked on the request thread, so a problem shows on the field and the modal stays:
+    an empty draft, or one that breaks a hard content rule for its platform."""
     submission = ViewSubmission.from_body(body)
     decision = check_text(submission.text("text"))
     if not decision.allowed:
         ack(response_action="errors", errors={"text": refusal(decision.reason)})
         return
+    slot_id, _, _ = read_metadata(submission.private_metadata)
+    runtime = runtime_of(context)
+    with runtime.session() as session:
+        slot = session.get(Slot, slot_id or 0)
+        report = content_checks(session, slot, _draft_input(submission)) if slot else None
+    if report is not None and report.blocked:
+        problems = "; ".join(f.message for f in report.hard)
+        ack(response_action="errors", errors={"text": f"Can't submit yet: {problems}"[:150]})
+        return
     ack()
+
+
+def _draft_input(submission: ViewSubmission) -> DraftInput:
+    return DraftInput(
+        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
+    )
 
 
 def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -148,9 +165,7 @@ def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContex
     if not check_text(submission.text("text")).allowed:
         return  # ack_draft already showed the problem on the form (Bolt runs this regardless)
     slot_id, channel, ts = read_metadata(submission.private_metadata)
-    draft = DraftInput(
-        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
-    )
+    draft = _draft_input(submission)
     with runtime.session() as session:
         result = submit_draft(
             session=session,
@@ -163,7 +178,9 @@ def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContex
         )
         item = slot_item(session, slot_id) if slot_id else None
     if isinstance(result, Decision):
-        client.chat_postMessage(channel=submission.user_id, text=refusal(result.reason))
+        client.chat_postMessage(
+            channel=submission.user_id, text=refusal(result.reason, result.details)
+        )
         return
     _confirm(runtime, client, result, item, channel, ts, submission.user_id)
 

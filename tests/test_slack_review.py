@@ -182,3 +182,46 @@ def _until_recorded(served: Served, channel: str, ts: str) -> None:
                 return
         time.sleep(0.02)
     raise AssertionError(f"message {ts} was never recorded")
+
+
+def test_hard_content_rules_block_submission_with_the_reason(env, org, served: Served):
+    from bot.schedule.service import import_schedule
+
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-02-17,x,Short one,U0ALICE\n",
+            source="x.csv",
+            now=served.runtime.now(),
+        )
+    from bot.cli import main
+
+    main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
+    digest = served.fake.messages["D0ALICE"][0]
+    _reply(served, "D0ALICE", digest["ts"], "U0ALICE", "x" * 300)
+    [said] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.get("thread_ts") == digest["ts"]
+    )
+    assert (
+        "can't be submitted yet" in said["text"] and "300 characters; X allows 280" in said["text"]
+    )
+    with served.runtime.session() as session:
+        assert session.exec(select(Slot).where(Slot.topic == "Short one")).one().status == "planned"
+    slot_id = next(
+        e["value"] for b in digest["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )
+    served.slack.block_action(
+        "U0ALICE", "draft_open", value=slot_id, channel_id="D0ALICE", message_ts=digest["ts"]
+    )
+    [opened] = served.fake.wait_for("views.open")
+    too_long = served.slack.view_submission(
+        "U0ALICE",
+        "draft_submit",
+        {"text": {"value": {"value": "y" * 281}}},
+        private_metadata=opened.view["private_metadata"],
+    )
+    assert too_long.json() == {
+        "response_action": "errors",
+        "errors": {"text": "Can't submit yet: 281 characters; X allows 280"},
+    }

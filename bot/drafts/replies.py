@@ -55,6 +55,7 @@ class ReplyOutcome:
     options: tuple[DigestItem, ...] = field(default=())
     pending_id: int | None = None
     reason: Refusal | None = None
+    details: tuple[str, ...] = ()
 
 
 def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetime) -> ReplyOutcome:
@@ -99,7 +100,7 @@ def _submit(session: Session, item: DigestItem, reply: Reply, now: datetime) -> 
         now=now,
     )
     if isinstance(result, Decision):
-        return ReplyOutcome(ReplyKind.REFUSED, reason=result.reason)
+        return ReplyOutcome(ReplyKind.REFUSED, reason=result.reason, details=result.details)
     if result.duplicate:
         return ReplyOutcome(ReplyKind.DUPLICATE)
     return ReplyOutcome(ReplyKind.SUBMITTED, submitted=result, item=item)

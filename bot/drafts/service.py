@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.drafts.checks import Protocols, Report, check_draft
+from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
-from storage.models import Draft, Slot
+from storage.models import Draft, Organisation, Slot
 from storage.repositories import drafts as repo
 from storage.repositories import slots as slot_repo
 
@@ -36,12 +39,14 @@ class Refusal(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NOT_IN_DEPARTMENT = "not_in_department"
+    CHECKS_FAILED = "checks_failed"
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     reason: Refusal | None = None
+    details: tuple[str, ...] = ()  # for CHECKS_FAILED: each hard rule broken
 
 
 ALLOWED = Decision(True)
@@ -117,6 +122,9 @@ def submit_draft(
     if not checked.allowed and not draft.files:
         return checked
     assert slot is not None and slot.id is not None
+    report = content_checks(session, slot, draft)
+    if report.blocked:
+        return Decision(False, Refusal.CHECKS_FAILED, tuple(f.message for f in report.hard))
     version = repo.latest_version(session, slot.id) + 1
     row = Draft(
         slot_id=slot.id,
@@ -146,3 +154,31 @@ def submit_draft(
         detail=f"v{version} ({source})",
     )
     return Submitted(row.id, slot.id, version)
+
+
+def protocols_of(org: Organisation | None) -> Protocols:
+    data = json.loads(org.protocols or "{}") if org else {}
+    return Protocols(
+        banned_phrases=tuple(data.get("banned_phrases", ())),
+        words_to_avoid=tuple(data.get("words_to_avoid", ())),
+        disclosure_tags=tuple(data.get("disclosure_tags", ("#ad",))),
+        max_hashtags=int(data.get("max_hashtags", 5)),
+    )
+
+
+def has_image(files: Iterable[dict[str, str]]) -> bool:
+    return any(str(f.get("mimetype", "")).startswith("image/") for f in files)
+
+
+def content_checks(
+    session: Session, slot: Slot, draft: DraftInput, sponsored: bool = False
+) -> Report:
+    """The checks a draft for this slot must pass (hard) or shows the reviewer (soft)."""
+    return check_draft(
+        text=draft.text,
+        platform=Platform(slot.platform),
+        protocols=protocols_of(session.get(Organisation, 1)),
+        link=draft.link,
+        has_image=has_image(draft.files),
+        sponsored=sponsored,
+    )

@@ -14,12 +14,12 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.drafts.checks import Protocols, Report, check_draft
+from bot.drafts.checks import Report
+from bot.drafts.service import DraftInput, content_checks
 from bot.organisation.directory import Directory
-from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
-from storage.models import Draft, Organisation, Review, Slot, Verdict
+from storage.models import Draft, Review, Slot, Verdict
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -158,16 +158,6 @@ class ReviewMaterial:
         ]
 
 
-def protocols_of(org: Organisation | None) -> Protocols:
-    data = json.loads(org.protocols or "{}") if org else {}
-    return Protocols(
-        banned_phrases=tuple(data.get("banned_phrases", ())),
-        words_to_avoid=tuple(data.get("words_to_avoid", ())),
-        disclosure_tags=tuple(data.get("disclosure_tags", ("#ad",))),
-        max_hashtags=int(data.get("max_hashtags", 5)),
-    )
-
-
 def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None:
     from storage.models import Account, Department
 
@@ -178,14 +168,10 @@ def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None
     department = session.get(Department, slot.department_id)
     account = session.get(Account, slot.account_id) if slot.account_id else None
     earlier = [d for d in repo.versions(session, slot.id) if d.version < draft.version]
-    checks = check_draft(
-        text=draft.text,
-        platform=Platform(slot.platform),
-        protocols=protocols_of(session.get(Organisation, 1)),
-        link=draft.link,
-        has_image=any(
-            str(f.get("mimetype", "")).startswith("image/") for f in json.loads(draft.files or "[]")
-        ),
+    checks = content_checks(
+        session,
+        slot,
+        DraftInput(text=draft.text, files=tuple(json.loads(draft.files or "[]")), link=draft.link),
         sponsored=draft.sponsored,
     )
     return ReviewMaterial(

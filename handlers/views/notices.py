@@ -22,7 +22,9 @@ REFUSALS = {
 }
 
 
-def refusal(reason: Refusal | None) -> str:
+def refusal(reason: Refusal | None, details: tuple[str, ...] = ()) -> str:
+    if reason is Refusal.CHECKS_FAILED:
+        return "That draft can't be submitted yet:\n" + "\n".join(f"• {escape(d)}" for d in details)
     return REFUSALS.get(reason, "That can't be done.") if reason else "That can't be done."
 
 
