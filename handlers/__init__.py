@@ -18,7 +18,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
-from handlers import reminder_actions, review
+from handlers import draft_command, reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.ids import Action, Callback
@@ -84,6 +84,9 @@ VIEWS: dict[Callback, Listener] = {
     Callback.REQUEST_CHANGES: Listener(ack=review.ack_reason, work=review.changes_submitted),
     Callback.REJECT: Listener(ack=review.ack_reason, work=review.reject_submitted),
     Callback.PUBLISHED: Listener(ack=review.ack_reason, work=review.published_submitted),
+    Callback.DRAFT_COMMAND: Listener(
+        ack=draft_command.ack_draft_command, work=draft_command.draft_command_submitted
+    ),
 }
 
 

@@ -26,3 +26,4 @@ class Callback(StrEnum):
     REQUEST_CHANGES = "review_changes_submit"
     REJECT = "review_reject_submit"
     PUBLISHED = "review_published_submit"
+    DRAFT_COMMAND = "draft_command_submit"

@@ -79,6 +79,11 @@ class ViewSubmission(_Payload):
     def text(self, block_id: str, action_id: str = "value") -> str:
         return str((self.values.get(block_id, {}).get(action_id) or {}).get("value") or "")
 
+    def selected(self, block_id: str, action_id: str = "value") -> str:
+        element = self.values.get(block_id, {}).get(action_id) or {}
+        option = element.get("selected_option") or {}
+        return str(option.get("value") or element.get("selected_date") or "")
+
 
 class MessageEvent(_Payload):
     """A message in the bot's direct messages (message.im)."""

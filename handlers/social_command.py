@@ -15,6 +15,7 @@ from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
 from bot.schedule.timing import Month
 from handlers.context import runtime_of
+from handlers.draft_command import open_draft_command
 from handlers.payloads import SlashCommand
 from handlers.views.help import help_message
 from handlers.views.rules import rules_message
@@ -23,6 +24,11 @@ from handlers.views.schedule import refusal_message, schedule_message
 
 @dataclass(frozen=True)
 class HelpRequest:
+    pass
+
+
+@dataclass(frozen=True)
+class DraftRequest:
     pass
 
 
@@ -36,7 +42,7 @@ class UnknownRequest:
     word: str
 
 
-SocialRequest = HelpRequest | ScheduleQuery | RulesRequest | UnknownRequest
+SocialRequest = HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | UnknownRequest
 
 
 def parse_social(text: str) -> SocialRequest:
@@ -44,6 +50,8 @@ def parse_social(text: str) -> SocialRequest:
     words = text.split()
     if not words or words[0].lower() == "help":
         return HelpRequest()
+    if words[0].lower() == "draft":
+        return DraftRequest()
     if words[0].lower() == "rules":
         return RulesRequest(" ".join(words[1:]) or None)
     if words[0].lower() != "schedule":
@@ -88,6 +96,13 @@ def handle_social(
                 respond(text=text, blocks=blocks, response_type="ephemeral")
             else:
                 respond(text=refusal_message(answer), response_type="ephemeral")
+        elif isinstance(request, DraftRequest):
+            with runtime.session() as session:
+                fallback = runtime.organisation(session).timezone
+            tz = timezone_of(
+                runtime=runtime, client=client, user_id=payload.user_id, fallback=fallback
+            )
+            open_draft_command(runtime, client, payload.user_id, payload.trigger_id, tz)
         elif isinstance(request, RulesRequest):
             _rules(runtime, client, respond, payload.user_id, request)
         else:

@@ -225,3 +225,51 @@ def test_hard_content_rules_block_submission_with_the_reason(env, org, served: S
         "response_action": "errors",
         "errors": {"text": "Can't submit yet: 281 characters; X allows 280"},
     }
+
+
+def test_social_draft_for_an_open_slot_or_a_new_post(env, org, served: Served):
+    served.clock.set(served.clock.value.replace(day=20))  # Webinar invite (26 Jan) is open
+    served.slack.command("U0ALICE", "draft")
+    [opened] = served.fake.wait_for("views.open")
+    options = opened.view["blocks"][0]["element"]["options"]
+    labels = [o["text"]["text"] for o in options]
+    assert any(label.startswith("Webinar invite") for label in labels)
+    assert labels[-1] == "A new post, outside the schedule"
+    webinar = next(o["value"] for o in options if o["text"]["text"].startswith("Webinar invite"))
+    reply = served.slack.view_submission(
+        "U0ALICE",
+        "draft_command_submit",
+        {
+            "slot": {"value": {"selected_option": {"value": webinar}}},
+            "text": {"value": {"value": "Join us!"}},
+        },
+    )
+    assert reply.status == 200 and reply.body == ""
+    served.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "C0MKTREVIEW")
+    incomplete = served.slack.view_submission(
+        "U0ALICE",
+        "draft_command_submit",
+        {
+            "slot": {"value": {"selected_option": {"value": "new"}}},
+            "text": {"value": {"value": "Hi"}},
+        },
+    )
+    assert set(incomplete.json()["errors"]) == {"platform", "topic", "due"}
+    served.slack.view_submission(
+        "U0ALICE",
+        "draft_command_submit",
+        {
+            "slot": {"value": {"selected_option": {"value": "new"}}},
+            "platform": {"value": {"selected_option": {"value": "bluesky"}}},
+            "topic": {"value": {"value": "Conference recap"}},
+            "due": {"value": {"selected_date": "2027-01-28"}},
+            "text": {"value": {"value": "What a week."}},
+        },
+    )
+    served.fake.wait_for(  # the confirmation comes once the review is posted and recorded
+        "chat.postMessage",
+        where=lambda c: c["channel"] == "U0ALICE" and "Conference recap" in c["text"],
+    )
+    with served.runtime.session() as session:
+        ad_hoc = session.exec(select(Slot).where(Slot.topic == "Conference recap")).one()
+    assert (ad_hoc.platform, ad_hoc.source, ad_hoc.status) == ("bluesky", "ad hoc", "in_review")

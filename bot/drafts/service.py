@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.drafts.checks import Protocols, Report, check_draft
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
+from bot.schedule.csv_import import slot_key
 from bot.schedule.status import SlotStatus
 from storage.models import Draft, Organisation, Slot
 from storage.repositories import drafts as repo
@@ -182,3 +183,42 @@ def content_checks(
         has_image=has_image(draft.files),
         sponsored=sponsored,
     )
+
+
+def open_slots_of(session: Session, user_id: str, limit: int = 90) -> list[Slot]:
+    return list(
+        slot_repo.open_for_contributor(session, user_id, [s.value for s in OPEN_FOR_DRAFTS], limit)
+    )
+
+
+def create_ad_hoc_slot(
+    *,
+    session: Session,
+    department_id: int,
+    platform: Platform,
+    topic: str,
+    due_at: datetime,
+    contributor_id: str,
+    now: datetime,
+) -> Slot:
+    """A post outside the schedule, from `/social draft`: it gets a slot so it is reviewed,
+    counted and reported like any other."""
+    key = slot_key(
+        department_id, due_at, platform.value, None, f"{topic} (ad hoc {now.isoformat()})"
+    )
+    slot = Slot(
+        natural_key=key,
+        department_id=department_id,
+        due_at=due_at,
+        platform=platform.value,
+        topic=topic,
+        contributor_id=contributor_id,
+        source="ad hoc",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(slot)
+    session.flush()
+    assert slot.id is not None
+    slot_repo.add_event(session, slot_id=slot.id, at=now, kind="ad_hoc", actor=contributor_id)
+    return slot

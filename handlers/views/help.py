@@ -27,6 +27,11 @@ COMMANDS: tuple[CommandHelp, ...] = (
         EVERYONE,
     ),
     CommandHelp(
+        "/social draft",
+        "Submit a draft for one of your posts, or a new post outside the schedule.",
+        frozenset({Role.CONTRIBUTOR, Role.COORDINATOR}),
+    ),
+    CommandHelp(
         "/social rules [department]",
         "Recurring posts and their next dates; reassign or skip any of them.",
         COORDINATORS,

@@ -157,3 +157,14 @@ def upcoming_from_rule(
         .order_by(col(Slot.due_at))
         .limit(limit)
     ).all()
+
+
+def open_for_contributor(
+    session: Session, user_id: str, statuses: Iterable[str], limit: int
+) -> Sequence[Slot]:
+    return session.exec(
+        select(Slot)
+        .where(Slot.contributor_id == user_id, col(Slot.status).in_(list(statuses)))
+        .order_by(col(Slot.due_at))
+        .limit(limit)
+    ).all()

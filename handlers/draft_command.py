@@ -1,0 +1,113 @@
+"""`/social draft`: submit a draft for one of my open slots, or a new post, from anywhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+
+from bot.drafts.service import (
+    Decision,
+    DraftInput,
+    check_text,
+    create_ad_hoc_slot,
+    open_slots_of,
+    submit_draft,
+)
+from bot.organisation.platforms import parse_platform
+from bot.schedule.timing import local_to_utc
+from handlers.context import runtime_of
+from handlers.payloads import ViewSubmission
+from handlers.review import post_for_review
+from handlers.views.draft_command import AD_HOC, draft_command_modal
+from handlers.views.notices import draft_received, refusal
+
+
+def open_draft_command(
+    runtime: Any, client: WebClient, user_id: str, trigger_id: str, tz: Any
+) -> None:
+    with runtime.session() as session:
+        slots = open_slots_of(session, user_id)
+    client.views_open(trigger_id=trigger_id, view=draft_command_modal(slots, tz))
+
+
+def _problems(submission: ViewSubmission) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not check_text(submission.text("text")).allowed:
+        errors["text"] = "The draft is empty."
+    if submission.selected("slot") == AD_HOC:
+        if not parse_platform(submission.selected("platform")):
+            errors["platform"] = "Pick the platform for a new post."
+        if not submission.text("topic").strip():
+            errors["topic"] = "Give the new post a topic."
+        if not submission.selected("due"):
+            errors["due"] = "When is it due?"
+    return errors
+
+
+def ack_draft_command(ack: Ack, body: dict[str, Any]) -> None:
+    errors = _problems(ViewSubmission.from_body(body))
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    ack()
+
+
+def draft_command_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    if _problems(submission):
+        return
+    user = submission.user_id
+    draft = DraftInput(
+        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
+    )
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        choice = submission.selected("slot")
+        if choice == AD_HOC:
+            departments = directory.sorted_ids(directory.roles(user).departments)
+            if not departments:
+                client.chat_postMessage(
+                    channel=user,
+                    text="You're not in a department, so I can't file a new post for you.",
+                )
+                return
+            platform = parse_platform(submission.selected("platform"))
+            assert platform is not None
+            due_day = date.fromisoformat(submission.selected("due"))
+            slot = create_ad_hoc_slot(
+                session=session,
+                department_id=departments[0],
+                platform=platform,
+                topic=submission.text("topic").strip()[:200],
+                due_at=local_to_utc(
+                    datetime.combine(due_day, time(directory.default_due_hour)), directory.timezone
+                ),
+                contributor_id=user,
+                now=runtime.now(),
+            )
+            slot_id = slot.id or 0
+            topic = slot.topic
+        else:
+            slot_id = int(choice or 0)
+            topic = ""
+        result = submit_draft(
+            session=session,
+            slot_id=slot_id,
+            author_id=user,
+            draft=draft,
+            source="command",
+            source_key=None,
+            now=runtime.now(),
+        )
+        if isinstance(result, Decision):
+            session.rollback()  # an ad-hoc slot without its draft is not kept
+    if isinstance(result, Decision):
+        client.chat_postMessage(channel=user, text=refusal(result.reason, result.details))
+        return
+    post_for_review(runtime, client, result.draft_id)
+    client.chat_postMessage(
+        channel=user, text=draft_received(topic or "your post", result.version, "command")
+    )
