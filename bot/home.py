@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,11 +22,14 @@ from bot.schedule.service import (
 )
 from bot.schedule.status import SlotStatus
 from bot.schedule.timing import Month
+from storage.models import Slot
 from storage.repositories import drafts as drafts_repo
+from storage.repositories import reviews as reviews_repo
 
 UPCOMING_WINDOW = timedelta(days=45)
 UPCOMING_LIMIT = 15
 DRAFTS_SHOWN = 5
+FEEDBACK_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class HomeModel:
     all_departments: tuple[DepartmentMonth, ...] = ()
     contacts: tuple[str, ...] = ()
     drafts: tuple[DraftSummary, ...] = ()
+    feedback: tuple[tuple[str, str, str], ...] = ()  # (topic, who, what) received
+    change_reasons: tuple[tuple[str, int], ...] = ()  # coordinators: recurring words in feedback
 
 
 def home_for(
@@ -91,4 +99,80 @@ def home_for(
             )
             for draft, slot in drafts_repo.drafts_by(session, user_id, DRAFTS_SHOWN)
         ),
+        feedback=tuple(
+            (topic_of(session, draft.slot_id), verdict.decided_by, verdict.reason)
+            for verdict, draft in reviews_repo.feedback_for(session, user_id, FEEDBACK_SHOWN)
+        ),
+        change_reasons=tuple(
+            recurring(reviews_repo.change_reasons(session, coordinated, 200)) if coordinated else ()
+        ),
     )
+
+
+STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "do",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "with",
+        "you",
+        "your",
+        "more",
+        "less",
+        "add",
+        "make",
+        "can",
+        "could",
+        "should",
+        "would",
+        "need",
+        "needs",
+    }
+)
+
+
+def recurring(reasons: Iterable[str], top: int = 8) -> list[tuple[str, int]]:
+    """The words coordinators keep writing when they ask for changes, most frequent first."""
+    counts = Counter(
+        word
+        for reason in reasons
+        for word in set(re.findall(r"[a-z][a-z'-]{2,}", reason.casefold()))
+        if word not in STOPWORDS
+    )
+    return [(word, n) for word, n in counts.most_common(top) if n > 1]
+
+
+def topic_of(session: Session, slot_id: int) -> str:
+    slot = session.get(Slot, slot_id)
+    return slot.topic if slot else "?"

@@ -18,8 +18,11 @@ from handlers.context import runtime_of
 from handlers.draft_command import open_draft_command
 from handlers.payloads import SlashCommand
 from handlers.views.help import help_message
+from handlers.views.history import history_message
 from handlers.views.rules import rules_message
 from handlers.views.schedule import refusal_message, schedule_message
+from storage.models import Slot
+from storage.repositories.slots import history as slot_history
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,11 @@ class DraftRequest:
 
 
 @dataclass(frozen=True)
+class HistoryRequest:
+    slot_id: int
+
+
+@dataclass(frozen=True)
 class RulesRequest:
     department: str | None
 
@@ -42,7 +50,9 @@ class UnknownRequest:
     word: str
 
 
-SocialRequest = HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | UnknownRequest
+SocialRequest = (
+    HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | HistoryRequest | UnknownRequest
+)
 
 
 def parse_social(text: str) -> SocialRequest:
@@ -50,6 +60,8 @@ def parse_social(text: str) -> SocialRequest:
     words = text.split()
     if not words or words[0].lower() == "help":
         return HelpRequest()
+    if words[0].lower() == "history" and len(words) == 2 and words[1].lstrip("#").isdigit():
+        return HistoryRequest(int(words[1].lstrip("#")))
     if words[0].lower() == "draft":
         return DraftRequest()
     if words[0].lower() == "rules":
@@ -96,6 +108,8 @@ def handle_social(
                 respond(text=text, blocks=blocks, response_type="ephemeral")
             else:
                 respond(text=refusal_message(answer), response_type="ephemeral")
+        elif isinstance(request, HistoryRequest):
+            _history(runtime, client, respond, payload.user_id, request.slot_id)
         elif isinstance(request, DraftRequest):
             with runtime.session() as session:
                 fallback = runtime.organisation(session).timezone
@@ -138,4 +152,23 @@ def _rules(
         views = rules_for(session=session, department_ids=mine, now=runtime.now())
     tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=directory.timezone)
     text, blocks = rules_message(views, tz)
+    respond(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def _history(
+    runtime: Runtime, client: WebClient, respond: Respond, user_id: str, slot_id: int
+) -> None:
+    """Anyone in the programme can see what happened to a slot, and when."""
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        slot = session.get(Slot, slot_id)
+        events = list(slot_history(session, slot_id)) if slot else []
+    if not directory.roles(user_id).is_member:
+        respond(text="Slot histories are for people in the programme.", response_type="ephemeral")
+        return
+    if slot is None:
+        respond(text=f"There's no slot #{slot_id}.", response_type="ephemeral")
+        return
+    tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=directory.timezone)
+    text, blocks = history_message(slot, events, tz)
     respond(text=text, blocks=blocks, response_type="ephemeral")

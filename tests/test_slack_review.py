@@ -273,3 +273,30 @@ def test_social_draft_for_an_open_slot_or_a_new_post(env, org, served: Served):
     with served.runtime.session() as session:
         ad_hoc = session.exec(select(Slot).where(Slot.topic == "Conference recap")).one()
     assert (ad_hoc.platform, ad_hoc.source, ad_hoc.status) == ("bluesky", "ad hoc", "in_review")
+
+
+def test_feedback_stays_with_the_contributor_and_history_with_the_slot(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    _click(served, "U0MKTLEAD", buttons["review_request_changes"], root)
+    [modal] = served.fake.wait_for("views.open")
+    served.slack.view_submission(
+        "U0MKTLEAD",
+        "review_changes_submit",
+        {"reason": {"value": {"value": "Add the event date"}}},
+        private_metadata=modal.view["private_metadata"],
+    )
+    served.fake.wait_for("chat.postMessage", where=lambda c: "asked for changes" in c["text"])
+    served.slack.app_home_opened("U0ALICE")
+    [home] = served.fake.wait_for("views.publish")
+    rendered = json.dumps(home.view["blocks"])
+    assert "Feedback you've had" in rendered and "Add the event date" in rendered
+    with served.runtime.session() as session:
+        slot = session.exec(select(Slot).where(Slot.topic == "Launch post")).one()
+    served.slack.command("U0BOB", f"history #{slot.id}")
+    [history] = served.fake.wait_for("response_url")
+    text = json.dumps(history["blocks"])
+    for kind in ("imported", "reminded", "drafted", "changes requested"):
+        assert kind in text
+    served.slack.command("U0STRANGER", f"history {slot.id}")
+    refused = served.fake.wait_for("response_url", 2)[-1]
+    assert "for people in the programme" in refused["text"]

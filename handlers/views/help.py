@@ -27,6 +27,11 @@ COMMANDS: tuple[CommandHelp, ...] = (
         EVERYONE,
     ),
     CommandHelp(
+        "/social history #id",
+        "Everything that happened to one slot (its #id is in the schedule).",
+        EVERYONE,
+    ),
+    CommandHelp(
         "/social draft",
         "Submit a draft for one of your posts, or a new post outside the schedule.",
         frozenset({Role.CONTRIBUTOR, Role.COORDINATOR}),

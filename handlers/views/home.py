@@ -73,6 +73,16 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
             blocks += packed
         else:
             blocks.append(section("Nothing due in the next few weeks. :tada:"))
+    if model.feedback:
+        blocks.append(header("Feedback you've had"))
+        lines = [
+            f"*{escape(topic)}*: {mention(who)} said “{escape(_preview(what))}”"
+            for topic, who, what in model.feedback
+        ]
+        blocks += pack_lines(lines, 2)[0]
+    if model.change_reasons:
+        words = ", ".join(f"{escape(w)} ({n})" for w, n in model.change_reasons)
+        blocks.append(context(f"What your department is most often asked to change: {words}"))
     if model.drafts:
         blocks.append(header("Your latest drafts"))
         lines = [

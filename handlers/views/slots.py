@@ -12,7 +12,8 @@ def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
     where = slot.platform.label + (f" @{escape(slot.account)}" if slot.account else "")
     prefix = f"[{escape(slot.department)}] " if department else ""
     return (
-        f"{slot.status.emoji} `{when(slot.due_at, tz)}` {prefix}*{escape(slot.topic)}* · {where}"
+        f"{slot.status.emoji} `{when(slot.due_at, tz)}` {prefix}*{escape(slot.topic)}* `#{slot.id}`"
+        f" · {where}"
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
         + (f" · :bell: {slot.reminders}" if slot.reminders else "")
         + (" · :no_entry: *blackout day*" if slot.on_blackout else "")

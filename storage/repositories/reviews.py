@@ -21,3 +21,28 @@ def versions(session: Session, slot_id: int) -> Sequence[Draft]:
 
 def verdict_on(session: Session, draft_id: int) -> Verdict | None:
     return session.get(Verdict, draft_id)
+
+
+def feedback_for(session: Session, author_id: str, limit: int) -> Sequence[tuple[Verdict, Draft]]:
+    """Verdicts with a reason on this person's drafts, newest first."""
+    return session.exec(  # type: ignore[return-value]
+        select(Verdict, Draft)
+        .join(Draft, col(Draft.id) == Verdict.draft_id)
+        .where(Draft.author_id == author_id, Verdict.reason != "")
+        .order_by(col(Verdict.decided_at).desc())
+        .limit(limit)
+    ).all()
+
+
+def change_reasons(session: Session, department_ids: list[int], limit: int) -> Sequence[str]:
+    """The feedback given when asking for changes in these departments, newest first."""
+    from storage.models import Slot
+
+    return session.exec(
+        select(Verdict.reason)
+        .join(Draft, col(Draft.id) == Verdict.draft_id)
+        .join(Slot, col(Slot.id) == Draft.slot_id)
+        .where(col(Slot.department_id).in_(department_ids), Verdict.outcome == "changes_requested")
+        .order_by(col(Verdict.decided_at).desc())
+        .limit(limit)
+    ).all()

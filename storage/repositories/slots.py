@@ -168,3 +168,11 @@ def open_for_contributor(
         .order_by(col(Slot.due_at))
         .limit(limit)
     ).all()
+
+
+def history(session: Session, slot_id: int) -> Sequence[SlotEvent]:
+    return session.exec(
+        select(SlotEvent)
+        .where(SlotEvent.slot_id == slot_id)
+        .order_by(col(SlotEvent.at), col(SlotEvent.id))
+    ).all()
