@@ -27,6 +27,7 @@ class Organisation(SQLModel, table=True):
     reminder_days: str = Field(default="7,2,0", max_length=60)  # days before due, comma-separated
     reminder_hour: int = Field(default=9)
     escalate_after_days: int = Field(default=3)
+    review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
     protocols: str = Field(default="{}", sa_type=Text)  # type: ignore[call-overload]  (JSON)
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
@@ -87,6 +88,8 @@ class Slot(SQLModel, table=True):
     # The earliest moment a reminder might be due (conservative across timezones); the reminder
     # job reads only slots whose moment has come, so its cost follows what is due, not the year.
     published_url: str | None = Field(default=None, max_length=500)
+    # Set when the due time passed before approval, whatever stage the draft was at.
+    late_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     created_at: datetime = _ts()  # type: ignore[assignment]

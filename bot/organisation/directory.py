@@ -36,12 +36,12 @@ class Directory:
     def roles(self, user_id: str) -> Roles:
         return Roles.from_memberships(user_id, self.memberships.get(user_id, ()))
 
-    def coordinators_of(self, department_id: int) -> tuple[str, ...]:
+    def coordinators_of(self, department_id: int, role: Role = Role.COORDINATOR) -> tuple[str, ...]:
         return tuple(
             sorted(
                 user
                 for user, memberships in self.memberships.items()
-                if Membership(Role.COORDINATOR, department_id) in memberships
+                if Membership(role, department_id) in memberships
             )
         )
 

@@ -10,6 +10,7 @@ from enum import StrEnum
 class Role(StrEnum):
     OVERALL_COORDINATOR = "overall_coordinator"
     COORDINATOR = "coordinator"
+    BACKUP = "backup_coordinator"
     CONTRIBUTOR = "contributor"
 
 
@@ -25,6 +26,7 @@ class Roles:
     overall: bool
     coordinates: frozenset[int]
     contributes: frozenset[int]
+    backs_up: frozenset[int] = frozenset()
 
     @classmethod
     def from_memberships(cls, user_id: str, memberships: Iterable[Membership]) -> Roles:
@@ -42,15 +44,24 @@ class Roles:
                 for m in items
                 if m.role is Role.CONTRIBUTOR and m.department_id is not None
             ),
+            backs_up=frozenset(
+                m.department_id
+                for m in items
+                if m.role is Role.BACKUP and m.department_id is not None
+            ),
         )
 
     @property
     def is_member(self) -> bool:
-        return self.overall or bool(self.coordinates or self.contributes)
+        return self.overall or bool(self.coordinates or self.contributes or self.backs_up)
 
     @property
     def departments(self) -> frozenset[int]:
-        return self.coordinates | self.contributes
+        return self.coordinates | self.contributes | self.backs_up
+
+    def reviews(self, department_id: int) -> bool:
+        """May decide on this department's drafts: its coordinators, backups, overall ones."""
+        return self.overall or department_id in self.coordinates or department_id in self.backs_up
 
     @property
     def headline(self) -> Role | None:

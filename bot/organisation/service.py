@@ -52,6 +52,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.reminder_days = _days_text(spec.reminders.days_before)
     org.reminder_hour = spec.reminders.hour
     org.escalate_after_days = spec.reminders.escalate_after_days
+    org.review_nudge_hours = spec.reminders.review_nudge_after_hours
     org.protocols = spec.protocols.model_dump_json()
     org.revision += 1
     org.updated_at = now
@@ -158,6 +159,7 @@ def _sync_memberships(
     for item in spec.departments:
         department_id = departments[item.name.casefold()].id
         wanted |= {(u, Role.COORDINATOR.value, department_id) for u in item.coordinators}
+        wanted |= {(u, Role.BACKUP.value, department_id) for u in item.backup_coordinators}
         wanted |= {(u, Role.CONTRIBUTOR.value, department_id) for u in item.contributors}
     seen: set[tuple[str, str, int | None]] = set()
     for membership in repo.all_memberships(session):

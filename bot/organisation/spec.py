@@ -104,6 +104,8 @@ class DepartmentSpec(_Strict):
     review_channel: ChannelId
     coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     contributors: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(default=[])
+    # Stand in for the coordinators (review, decide) while those are away.
+    backup_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(default=[])
     reminder_days_before: DaysBefore | None = None
     rules: list[RuleSpec] = Field(default=[])
 
@@ -121,6 +123,7 @@ class RemindersSpec(_Strict):
     days_before: DaysBefore = Field(default=[7, 2, 0])
     hour: int = Field(default=9, ge=6, le=18)  # in each contributor's own timezone
     escalate_after_days: int = Field(default=3, ge=1, le=30)
+    review_nudge_after_hours: int = Field(default=24, ge=1, le=200)  # working hours
     blackout_dates: list[date] = Field(default=[])
 
 

@@ -56,7 +56,7 @@ def decide_review(
     latest_version: int,
     existing: Verdict | None,
 ) -> ReviewDecision:
-    if not (roles.overall or department_id in roles.coordinates):
+    if not roles.reviews(department_id):
         return ReviewDecision(False, ReviewRefusal.NOT_REVIEWER)
     if roles.user_id == author_id:
         return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
