@@ -91,6 +91,7 @@ def deliver(
     items: Iterable[tuple[int, str]],
     render: Render,
     event: str,
+    thread_ts: str | None = None,
 ) -> Delivery:
     runtime = ctx.runtime
     key = uuid.uuid4().hex
@@ -107,8 +108,9 @@ def deliver(
     try:
         reply = ctx.client.chat_postMessage(
             channel=recipient,
+            thread_ts=thread_ts,
             text=text,
-            blocks=blocks,
+            blocks=blocks or None,
             unfurl_links=False,
             metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
         )
@@ -158,6 +160,8 @@ def recover_in_doubt(ctx: JobContext) -> int:
         assert digest_id is not None
         found = None
         try:
+            if channel is None and recipient.startswith(("C", "G")):
+                channel = recipient  # a channel message (a thread reply is not in its history)
             channel = channel or client.conversations_open(users=recipient)["channel"]["id"]
             history = client.conversations_history(
                 channel=channel,

@@ -300,3 +300,45 @@ def test_feedback_stays_with_the_contributor_and_history_with_the_slot(env, org,
     served.slack.command("U0STRANGER", f"history {slot.id}")
     refused = served.fake.wait_for("response_url", 2)[-1]
     assert "for people in the programme" in refused["text"]
+
+
+def test_a_waiting_review_nudges_once_and_skips_away_coordinators(
+    env, org, served: Served, tmp_path
+):
+    from bot.cli import main
+    from tests.conftest import DATA
+
+    text = (
+        (DATA / "organisation.toml")
+        .read_text()
+        .replace(
+            'coordinators = ["U0MKTLEAD"]',
+            'coordinators = ["U0MKTLEAD"]\nbackup_coordinators = ["U0DEPUTY"]',
+        )
+    )
+    (tmp_path / "org.toml").write_text(text)
+    assert main(["org", "load", str(tmp_path / "org.toml")]) == 0
+    served.fake.add_user("U0MKTLEAD", status_text="On holiday", status_emoji=":palm_tree:")
+    _, root = _submitted_for_review(served)  # submitted Friday 15 January, 10:00
+    nudges = lambda: served.fake.calls_to("chat.postMessage")  # noqa: E731
+    before = len(nudges())
+    main(["jobs", "run", "review-nudges", "--at", "2027-01-18T09:00:00+00:00"])  # 23 working hours
+    assert len(nudges()) == before
+    main(["jobs", "run", "review-nudges", "--at", "2027-01-18T10:30:00+00:00"])
+    [nudge] = nudges()[before:]
+    assert nudge["channel"] == "C0MKTREVIEW" and nudge["thread_ts"] == root
+    assert "<@U0DEPUTY>" in nudge["text"] and "<@U0MKTLEAD>" not in nudge["text"]
+    main(["jobs", "run", "review-nudges", "--at", "2027-01-19T10:30:00+00:00"])
+    assert len(nudges()) == before + 1
+    # The backup may decide.
+    buttons = {
+        e["action_id"]: e
+        for b in served.fake.messages["C0MKTREVIEW"][0]["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+    _click(served, "U0DEPUTY", buttons["review_approve"], root)
+    served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
+    )
+    assert _status(served) == "approved"

@@ -46,3 +46,22 @@ def change_reasons(session: Session, department_ids: list[int], limit: int) -> S
         .order_by(col(Verdict.decided_at).desc())
         .limit(limit)
     ).all()
+
+
+def awaiting_decision(session: Session) -> Sequence[tuple[Draft, Review]]:
+    """The latest version of every slot in review that has no verdict yet."""
+    from storage.models import Slot
+
+    rows = session.exec(
+        select(Draft, Review)
+        .join(Review, col(Review.slot_id) == Draft.slot_id)
+        .join(Slot, col(Slot.id) == Draft.slot_id)
+        .where(col(Slot.status) == "in_review", col(Draft.review_ts).is_not(None))
+        .order_by(col(Draft.slot_id), col(Draft.version))
+    ).all()
+    latest: dict[int, tuple[Draft, Review]] = {}
+    for draft, review in rows:
+        latest[draft.slot_id] = (draft, review)
+    return [
+        (d, r) for d, r in latest.values() if d.id is not None and verdict_on(session, d.id) is None
+    ]
