@@ -29,6 +29,8 @@ def _escalate(ctx: JobContext) -> str:
         newly = repo.mark_late(session, [slot_id for slot_id, _ in overdue])
         for slot_id in newly:
             slot_repo.add_event(session, slot_id=slot_id, at=now, kind="late")
+        for slot_id in repo.flag_unapproved_past_due(session, now=now):
+            slot_repo.add_event(session, slot_id=slot_id, at=now, kind="late_unapproved")
     wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for slot_id, department_id in overdue:
         for coordinator in (

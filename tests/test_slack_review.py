@@ -342,3 +342,16 @@ def test_a_waiting_review_nudges_once_and_skips_away_coordinators(
         "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
     )
     assert _status(served) == "approved"
+
+
+def test_a_draft_unapproved_at_its_due_time_counts_as_late(env, org, served: Served):
+    from bot.cli import main
+
+    _submitted_for_review(served)  # Launch post, due 17 February 12:00, in review
+    main(["jobs", "run", "escalations", "--at", "2027-02-17T13:05:00+00:00"])
+    assert _status(served) == "in_review"  # still reviewable
+    served.slack.command("U0MKTLEAD", "schedule Marketing 2027-02")
+    [answer] = served.fake.wait_for("response_url")
+    rendered = json.dumps(answer["blocks"])
+    assert "Launch post" in rendered and ":warning: *late*" in rendered
+    assert ":warning: 1 late in all" in rendered

@@ -46,6 +46,15 @@ class SlotView:
     status: SlotStatus
     reminders: int = 0
     on_blackout: bool = False
+    late_since: datetime | None = None
+
+    @property
+    def late(self) -> bool:
+        """Late: no draft by the due time, or a draft still unapproved then."""
+        done = {SlotStatus.APPROVED, SlotStatus.PUBLISHED, SlotStatus.CANCELLED}
+        return self.status is SlotStatus.LATE or (
+            self.late_since is not None and self.status not in done
+        )
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class DepartmentMonth:
     department_id: int
     name: str
     counts: dict[SlotStatus, int]
+    late: int = 0  # of all statuses: due and not approved in time
 
     @property
     def total(self) -> int:
@@ -145,6 +155,7 @@ def _views(rows: object) -> list[SlotView]:
             contributor_id=r[6],
             status=SlotStatus(r[7]),
             reminders=r[8],
+            late_since=r[9],
         )
         for r in rows  # type: ignore[attr-defined]
     ]
@@ -173,10 +184,12 @@ def upcoming_for_contributor(
 def summarise(slots: list[SlotView], departments: dict[int, str]) -> list[DepartmentMonth]:
     """Counts by status per department, from slots already at hand (no second query)."""
     counts: dict[str, dict[SlotStatus, int]] = {name: {} for name in departments.values()}
+    late: dict[str, int] = defaultdict(int)
     for slot in slots:
         bucket = counts.setdefault(slot.department, {})
         bucket[slot.status] = bucket.get(slot.status, 0) + 1
-    return [DepartmentMonth(i, name, counts[name]) for i, name in departments.items()]
+        late[slot.department] += slot.late
+    return [DepartmentMonth(i, name, counts[name], late[name]) for i, name in departments.items()]
 
 
 def month_overview(

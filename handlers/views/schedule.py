@@ -68,6 +68,8 @@ def overview_lines(overview: list[DepartmentMonth]) -> list[str]:
             if department.counts.get(status)
         ]
         summary = "  ".join(parts) if parts else "nothing scheduled"
+        if department.late:
+            summary += f"  ·  :warning: {department.late} late in all"
         rows.append(f"*{escape(department.name)}* ({department.total}): {summary}")
     return rows
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.schedule.service import SlotView
+from bot.schedule.status import SlotStatus
 from handlers.views.common import escape, mention, when
 
 
@@ -17,4 +18,5 @@ def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
         + (f" · :bell: {slot.reminders}" if slot.reminders else "")
         + (" · :no_entry: *blackout day*" if slot.on_blackout else "")
+        + (" · :warning: *late*" if slot.late and slot.status is not SlotStatus.LATE else "")
     )

@@ -184,3 +184,26 @@ def mark_late(session: Session, slot_ids: Iterable[int]) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     return [i for i in newly if i is not None]
+
+
+def flag_unapproved_past_due(session: Session, *, now: datetime) -> list[int]:
+    """Drafts still not approved when their post fell due: flagged late, once. Returns ids."""
+    ids = [
+        i
+        for i in session.exec(
+            select(Slot.id).where(
+                col(Slot.due_at) <= now,
+                col(Slot.late_since).is_(None),
+                col(Slot.status).in_(("drafted", "in_review", "changes_requested")),
+            )
+        )
+        if i is not None
+    ]
+    if ids:
+        session.exec(  # type: ignore[call-overload]
+            update(Slot)
+            .where(col(Slot.id).in_(ids))
+            .values(late_since=now)
+            .execution_options(synchronize_session=False)
+        )
+    return ids

@@ -29,6 +29,7 @@ _VIEW_COLUMNS = (
     Slot.contributor_id,
     Slot.status,
     _REMINDERS_SENT,
+    Slot.late_since,
 )
 
 
