@@ -75,6 +75,8 @@ ACTIONS: dict[Action, Listener] = {
     Action.REQUEST_CHANGES: Listener(work=review.open_request_changes),
     Action.REJECT: Listener(work=review.open_reject),
     Action.MARK_PUBLISHED: Listener(work=review.open_mark_published),
+    Action.LEADER_APPROVE: Listener(work=review.leader_approve),
+    Action.LEADER_REJECT: Listener(work=review.open_leader_reject),
 }
 VIEWS: dict[Callback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
@@ -84,6 +86,7 @@ VIEWS: dict[Callback, Listener] = {
     Callback.REQUEST_CHANGES: Listener(ack=review.ack_reason, work=review.changes_submitted),
     Callback.REJECT: Listener(ack=review.ack_reason, work=review.reject_submitted),
     Callback.PUBLISHED: Listener(ack=review.ack_reason, work=review.published_submitted),
+    Callback.LEADER_REJECT: Listener(ack=review.ack_reason, work=review.leader_reject_submitted),
     Callback.DRAFT_COMMAND: Listener(
         ack=draft_command.ack_draft_command, work=draft_command.draft_command_submitted
     ),

@@ -18,6 +18,8 @@ class Action(StrEnum):
     REQUEST_CHANGES = "review_request_changes"
     REJECT = "review_reject"
     MARK_PUBLISHED = "review_mark_published"
+    LEADER_APPROVE = "review_leader_approve"
+    LEADER_REJECT = "review_leader_reject"
 
 
 class Callback(StrEnum):
@@ -27,3 +29,4 @@ class Callback(StrEnum):
     REJECT = "review_reject_submit"
     PUBLISHED = "review_published_submit"
     DRAFT_COMMAND = "draft_command_submit"
+    LEADER_REJECT = "review_leader_reject_submit"

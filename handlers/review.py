@@ -13,8 +13,11 @@ from slack_sdk import WebClient
 from bot.review.service import (
     Outcome,
     ReviewDecision,
+    ReviewMaterial,
     ReviewRefusal,
+    decide_leader_step,
     decide_review,
+    record_leader_step,
     record_verdict,
     remember_posted,
     review_material,
@@ -26,7 +29,7 @@ from handlers.ids import Action, Callback
 from handlers.payloads import BlockAction, ViewSubmission
 from handlers.views.common import escape, mention, section
 from handlers.views.review import decided_message, reason_modal, review_message
-from storage.models import Draft, Slot
+from storage.models import Draft, LeaderApproval, Slot
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -69,6 +72,10 @@ def refusal_text(decision: ReviewDecision, department: str = "this department") 
             f"Only {department}'s coordinators and the overall coordinators can decide on "
             "drafts. Nothing was changed."
         )
+    if decision.reason is ReviewRefusal.NOT_OVERALL:
+        return "The second approval of a leader's post is for the overall coordinators."
+    if decision.reason is ReviewRefusal.NOT_YET:
+        return "The department approves first; this step comes after."
     if decision.reason is ReviewRefusal.OWN_DRAFT:
         return "You can't decide on your own draft: another coordinator needs to."
     if decision.reason is ReviewRefusal.OLD_VERSION:
@@ -115,6 +122,30 @@ def _decide(
         )
     if isinstance(result, ReviewDecision):
         return result
+    material = _refresh_version(runtime, client, draft_id)
+    if material.review and reason:
+        client.chat_postMessage(
+            channel=material.review.channel,
+            thread_ts=material.review.root_ts,
+            text=f"{mention(by)}: {escape(reason)}",
+        )
+    if outcome is Outcome.APPROVED and material.for_leader:
+        if material.review:
+            with runtime.session() as session:
+                overall = runtime.organisation(session).overall_coordinators
+            client.chat_postMessage(
+                channel=material.review.channel,
+                thread_ts=material.review.root_ts,
+                text=" ".join(mention(u) for u in overall)
+                + ": step 2 is yours (a leader's account).",
+            )
+        return None
+    _tell_contributor(runtime, client, material.draft.author_id, material.slot, outcome, by, reason)
+    return None
+
+
+def _refresh_version(runtime: Runtime, client: WebClient, draft_id: int) -> ReviewMaterial:
+    """Show a version's message as it now stands: verdicts, steps, buttons left."""
     with runtime.session() as session:
         material = review_material(session=session, draft_id=draft_id)
     assert material is not None
@@ -122,17 +153,73 @@ def _decide(
         client.chat_update(
             channel=material.review.channel,
             ts=material.draft.review_ts,
-            text=f"{outcome.value.replace('_', ' ')}: {material.slot.topic}",
+            text=f"{material.slot.status.replace('_', ' ')}: {material.slot.topic}",
             blocks=decided_message(material),
         )
-        if reason:
-            client.chat_postMessage(
-                channel=material.review.channel,
-                thread_ts=material.review.root_ts,
-                text=f"{mention(by)}: {escape(reason)}",
-            )
+    return material
+
+
+def _leader(
+    runtime: Runtime, client: WebClient, draft_id: int, outcome: Outcome, by: str, reason: str
+) -> ReviewDecision | None:
+    with runtime.session() as session:
+        result = record_leader_step(
+            session=session,
+            directory=runtime.organisation(session),
+            draft_id=draft_id,
+            outcome=outcome,
+            by=by,
+            reason=reason,
+            now=runtime.now(),
+        )
+    if isinstance(result, ReviewDecision):
+        return result
+    material = _refresh_version(runtime, client, draft_id)
     _tell_contributor(runtime, client, material.draft.author_id, material.slot, outcome, by, reason)
     return None
+
+
+def leader_approve(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    refused = _leader(runtime, client, int(click.value or 0), Outcome.APPROVED, click.user_id, "")
+    if refused is not None:
+        respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
+
+
+def open_leader_reject(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    draft_id = int(click.value or 0)
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        draft = session.get(Draft, draft_id)
+        decision = decide_leader_step(
+            roles=directory.roles(click.user_id),
+            author_id=draft.author_id if draft else "",
+            department_verdict=repo.verdict_on(session, draft_id),
+            existing=session.get(LeaderApproval, draft_id),
+        )
+    if not decision.allowed:
+        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
+        return
+    view = reason_modal(
+        Callback.LEADER_REJECT, draft_id, "Reject for the leader", "Why is it rejected?"
+    )
+    client.views_open(trigger_id=click.trigger_id, view=view)
+
+
+def leader_reject_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
+    reason = submission.text("reason").strip()
+    if not reason:
+        return
+    draft_id = int(submission.private_metadata or 0)
+    refused = _leader(runtime, client, draft_id, Outcome.REJECTED, submission.user_id, reason)
+    if refused is not None:
+        client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
 
 
 def _tell_contributor(
@@ -313,7 +400,7 @@ def published_submitted(body: dict[str, Any], client: WebClient, context: BoltCo
         draft = session.get(Draft, int(submission.private_metadata or 0))
         slot = session.get(Slot, draft.slot_id) if draft else None
         if draft is None or slot is None or slot.status != SlotStatus.APPROVED.value:
-            return
+            return  # approved means every step, a leader's included
         slot.status = SlotStatus.PUBLISHED.value
         slot.published_url = url[:500]
         session.add(slot)

@@ -252,3 +252,13 @@ class Verdict(SQLModel, table=True):
     decided_by: str = Field(max_length=32)
     decided_at: datetime = _ts()  # type: ignore[assignment]
     reason: str = Field(default="", sa_type=Text)  # type: ignore[call-overload]
+
+
+class LeaderApproval(SQLModel, table=True):
+    """The second step for posts on a leader's account: an overall coordinator's decision."""
+
+    draft_id: int = Field(primary_key=True, foreign_key="draft.id")
+    outcome: str = Field(max_length=24)  # approved | rejected
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime = _ts()  # type: ignore[assignment]
+    reason: str = Field(default="", sa_type=Text)  # type: ignore[call-overload]

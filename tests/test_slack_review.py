@@ -355,3 +355,49 @@ def test_a_draft_unapproved_at_its_due_time_counts_as_late(env, org, served: Ser
     rendered = json.dumps(answer["blocks"])
     assert "Launch post" in rendered and ":warning: *late*" in rendered
     assert ":warning: 1 late in all" in rendered
+
+
+def test_a_leaders_post_needs_an_overall_coordinator_after_the_department(env, org, served: Served):
+    from bot.schedule.service import import_schedule
+
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor,account\n"
+            "Marketing,2027-02-17,x,CEO thoughts,U0ALICE,acme_ceo\n",
+            source="l.csv",
+            now=served.runtime.now(),
+        )
+    from bot.cli import main
+
+    main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
+    digest = served.fake.messages["D0ALICE"][0]
+    _reply(served, "D0ALICE", digest["ts"], "U0ALICE", "Leadership matters.")
+    [review] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "C0MKTREVIEW"
+    )
+    assert "A leader's account" in json.dumps(review["blocks"])
+    served.fake.wait_for("chat.update")
+    root = served.fake.messages["C0MKTREVIEW"][0]["ts"]
+    buttons = {
+        e["action_id"]: e for b in review.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    _click(served, "U0MKTLEAD", buttons["review_approve"], root)
+    step1 = served.fake.wait_for("chat.update", where=lambda c: c["channel"] == "C0MKTREVIEW")[-1]
+    rendered = json.dumps(step1["blocks"])
+    assert "Step 1, department" in rendered and "Step 2, overall coordinator:* waiting" in rendered
+    assert "review_mark_published" not in rendered
+    assert _status(served, "CEO thoughts") == "in_review"
+    leader = {
+        e["action_id"]: e for b in step1.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    _click(served, "U0MKTLEAD", leader["review_leader_approve"], root)
+    [refused] = served.fake.wait_for("response_url")
+    assert "for the overall coordinators" in refused["text"]
+    _click(served, "U0OVERALL", leader["review_leader_approve"], root)
+    served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0ALICE" and "approved" in c["text"]
+    )
+    assert _status(served, "CEO thoughts") == "approved"
+    final = served.fake.calls_to("chat.update")[-1]
+    assert "review_mark_published" in json.dumps(final["blocks"])

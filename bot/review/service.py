@@ -19,7 +19,7 @@ from bot.drafts.service import DraftInput, content_checks
 from bot.organisation.directory import Directory
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
-from storage.models import Draft, Review, Slot, Verdict
+from storage.models import Draft, LeaderApproval, Review, Slot, Verdict
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -36,6 +36,8 @@ class ReviewRefusal(StrEnum):
     OWN_DRAFT = "own_draft"
     OLD_VERSION = "old_version"
     ALREADY_DECIDED = "already_decided"
+    NOT_YET = "not_yet"  # the leader step comes after the department's approval
+    NOT_OVERALL = "not_overall"
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def record_verdict(
             decided_by=first.decided_by if first else None,
             decided_outcome=first.outcome if first else None,
         )
-    slot.status = _STATUS[outcome].value
+    needs_second_step = outcome is Outcome.APPROVED and _for_leader(session, slot)
+    slot.status = (SlotStatus.IN_REVIEW if needs_second_step else _STATUS[outcome]).value
     session.add(slot)
     slot_repo.add_event(
         session,
@@ -129,6 +132,87 @@ def record_verdict(
         detail=f"v{draft.version} {reason}"[:500],
     )
     return verdict
+
+
+def _for_leader(session: Session, slot: Slot) -> bool:
+    from storage.models import Account
+
+    account = session.get(Account, slot.account_id) if slot.account_id else None
+    return account is not None and account.kind == "leader"
+
+
+def decide_leader_step(
+    *,
+    roles: Roles,
+    author_id: str,
+    department_verdict: Verdict | None,
+    existing: LeaderApproval | None,
+) -> ReviewDecision:
+    """Posts for a leader's account: after the department approves, an overall coordinator."""
+    if department_verdict is None or department_verdict.outcome != Outcome.APPROVED.value:
+        return ReviewDecision(False, ReviewRefusal.NOT_YET)
+    if not roles.overall:
+        return ReviewDecision(False, ReviewRefusal.NOT_OVERALL)
+    if roles.user_id == author_id:
+        return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+    if existing is not None:
+        return ReviewDecision(
+            False,
+            ReviewRefusal.ALREADY_DECIDED,
+            decided_by=existing.decided_by,
+            decided_outcome=existing.outcome,
+        )
+    return ReviewDecision(True)
+
+
+def record_leader_step(
+    *,
+    session: Session,
+    directory: Directory,
+    draft_id: int,
+    outcome: Outcome,
+    by: str,
+    reason: str,
+    now: datetime,
+) -> LeaderApproval | ReviewDecision:
+    draft = session.get(Draft, draft_id)
+    slot = session.get(Slot, draft.slot_id) if draft else None
+    if draft is None or slot is None or slot.id is None:
+        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+    decision = decide_leader_step(
+        roles=directory.roles(by),
+        author_id=draft.author_id,
+        department_verdict=repo.verdict_on(session, draft_id),
+        existing=session.get(LeaderApproval, draft_id),
+    )
+    if not decision.allowed:
+        return decision
+    step = LeaderApproval(
+        draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
+    )
+    try:
+        with session.begin_nested():
+            session.add(step)
+    except IntegrityError:
+        session.expire_all()
+        first = session.get(LeaderApproval, draft_id)
+        return ReviewDecision(
+            False,
+            ReviewRefusal.ALREADY_DECIDED,
+            decided_by=first.decided_by if first else None,
+            decided_outcome=first.outcome if first else None,
+        )
+    slot.status = _STATUS[outcome].value
+    session.add(slot)
+    slot_repo.add_event(
+        session,
+        slot_id=slot.id,
+        at=now,
+        kind=f"leader_{outcome.value}",
+        actor=by,
+        detail=reason[:400],
+    )
+    return step
 
 
 @dataclass(frozen=True)
@@ -144,6 +228,19 @@ class ReviewMaterial:
     previous_text: str | None
     checks: Report
     verdict: Verdict | None
+    for_leader: bool = False
+    leader_step: LeaderApproval | None = None
+
+    @property
+    def fully_approved(self) -> bool:
+        approved = self.verdict is not None and self.verdict.outcome == Outcome.APPROVED.value
+        if not self.for_leader:
+            return approved
+        return (
+            approved
+            and self.leader_step is not None
+            and self.leader_step.outcome == Outcome.APPROVED.value
+        )
 
     @property
     def diff(self) -> list[str]:
@@ -184,6 +281,8 @@ def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None
         previous_text=earlier[-1].text if earlier else None,
         checks=checks,
         verdict=repo.verdict_on(session, draft_id),
+        for_leader=_for_leader(session, slot),
+        leader_step=session.get(LeaderApproval, draft_id),
     )
 
 

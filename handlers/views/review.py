@@ -67,11 +67,18 @@ def _body(m: ReviewMaterial) -> list[Block]:
     return blocks
 
 
+LEADER_NOTE = (
+    ":bust_in_silhouette: A leader's account: after the department approves, an overall "
+    "coordinator approves too."
+)
+
+
 def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
     text = f"Draft v{m.draft.version} of {m.slot.topic} for review"
     value = str(m.draft.id)
     if m.verdict is not None:
         return text, decided_message(m)
+    leader: list[Block] = [context(LEADER_NOTE)] if m.for_leader else []
     actions: Block = {
         "type": "actions",
         "block_id": f"draft_{m.draft.id}",
@@ -81,7 +88,7 @@ def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
             _button("Reject", Action.REJECT, value, "danger"),
         ],
     }
-    return text, [*_body(m), actions]
+    return text, [*_body(m), *leader, actions]
 
 
 def decided_message(m: ReviewMaterial) -> list[Block]:
@@ -92,10 +99,14 @@ def decided_message(m: ReviewMaterial) -> list[Block]:
     )
     if m.verdict.reason:
         line += f": {escape(m.verdict.reason)}"
+    if m.for_leader:
+        line = "*Step 1, department:* " + line
     blocks = [*_body(m), section(line)]
+    if m.for_leader and m.verdict.outcome == Outcome.APPROVED.value:
+        blocks += _leader_step(m)
     if m.slot.published_url:
         blocks.append(context(f":rocket: Published: {escape(m.slot.published_url)}"))
-    elif m.verdict.outcome == Outcome.APPROVED.value:
+    elif m.fully_approved:
         blocks.append(
             {
                 "type": "actions",
@@ -139,3 +150,28 @@ def reason_modal(callback: Callback, draft_id: int, title: str, label: str) -> d
             }
         ],
     }
+
+
+def _leader_step(m: ReviewMaterial) -> list[Block]:
+    step, value = m.leader_step, str(m.draft.id)
+    if step is None:
+        return [
+            section("*Step 2, overall coordinator:* waiting (a leader's account)."),
+            {
+                "type": "actions",
+                "block_id": f"leader_{m.draft.id}",
+                "elements": [
+                    _button(
+                        "Approve for the leader", Action.LEADER_APPROVE, str(m.draft.id), "primary"
+                    ),
+                    _button("Reject", Action.LEADER_REJECT, value, "danger"),
+                ],
+            },
+        ]
+    line = (
+        f"*Step 2, overall coordinator:* {VERDICT_LINE[step.outcome]}"
+        f" by {mention(step.decided_by)} {slack_date(step.decided_at)}"
+    )
+    if step.reason:
+        line += f": {escape(step.reason)}"
+    return [section(line)]
