@@ -22,6 +22,7 @@ from handlers.context import runtime_of
 from handlers.payloads import ViewSubmission
 from handlers.review import post_for_review
 from handlers.views.draft_command import AD_HOC, draft_command_modal
+from handlers.views.modals import SPONSORED
 from handlers.views.notices import draft_received, refusal
 
 
@@ -61,7 +62,10 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
         return
     user = submission.user_id
     draft = DraftInput(
-        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
+        text=submission.text("text"),
+        link=submission.text("link"),
+        note=submission.text("note"),
+        sponsored=submission.checked(SPONSORED, SPONSORED),
     )
     with runtime.session() as session:
         directory = runtime.organisation(session)

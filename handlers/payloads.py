@@ -79,6 +79,10 @@ class ViewSubmission(_Payload):
     def text(self, block_id: str, action_id: str = "value") -> str:
         return str((self.values.get(block_id, {}).get(action_id) or {}).get("value") or "")
 
+    def checked(self, block_id: str, value: str, action_id: str = "value") -> bool:
+        element = self.values.get(block_id, {}).get(action_id) or {}
+        return any(o.get("value") == value for o in element.get("selected_options") or [])
+
     def selected(self, block_id: str, action_id: str = "value") -> str:
         element = self.values.get(block_id, {}).get(action_id) or {}
         option = element.get("selected_option") or {}

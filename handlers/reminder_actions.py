@@ -30,7 +30,7 @@ from handlers.payloads import BlockAction, ViewSubmission
 from handlers.review import post_for_review
 from handlers.views.common import escape, mention
 from handlers.views.digest import reminder_digest
-from handlers.views.modals import draft_modal, hand_back_modal, read_metadata
+from handlers.views.modals import SPONSORED, draft_modal, hand_back_modal, read_metadata
 from handlers.views.notices import (
     draft_received,
     handed_back_message,
@@ -146,7 +146,8 @@ def ack_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     runtime = runtime_of(context)
     with runtime.session() as session:
         slot = session.get(Slot, slot_id or 0)
-        report = content_checks(session, slot, _draft_input(submission)) if slot else None
+        draft = _draft_input(submission)
+        report = content_checks(session, slot, draft, draft.sponsored) if slot else None
     if report is not None and report.blocked:
         problems = "; ".join(f.message for f in report.hard)
         ack(response_action="errors", errors={"text": f"Can't submit yet: {problems}"[:150]})
@@ -156,7 +157,10 @@ def ack_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 def _draft_input(submission: ViewSubmission) -> DraftInput:
     return DraftInput(
-        text=submission.text("text"), link=submission.text("link"), note=submission.text("note")
+        text=submission.text("text"),
+        link=submission.text("link"),
+        note=submission.text("note"),
+        sponsored=submission.checked(SPONSORED, SPONSORED),
     )
 
 

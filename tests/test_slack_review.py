@@ -225,6 +225,21 @@ def test_hard_content_rules_block_submission_with_the_reason(env, org, served: S
         "response_action": "errors",
         "errors": {"text": "Can't submit yet: 281 characters; X allows 280"},
     }
+    sponsored = {"sponsored": {"value": {"selected_options": [{"value": "sponsored"}]}}}
+    undisclosed = served.slack.view_submission(
+        "U0ALICE",
+        "draft_submit",
+        {"text": {"value": {"value": "Our partner rocks"}}, **sponsored},
+        private_metadata=opened.view["private_metadata"],
+    )
+    assert "sponsored posts must carry #ad" in undisclosed.json()["errors"]["text"]
+    disclosed = served.slack.view_submission(
+        "U0ALICE",
+        "draft_submit",
+        {"text": {"value": {"value": "Our partner rocks #ad"}}, **sponsored},
+        private_metadata=opened.view["private_metadata"],
+    )
+    assert disclosed.body == ""
 
 
 def test_social_draft_for_an_open_slot_or_a_new_post(env, org, served: Served):

@@ -97,6 +97,7 @@ class DraftInput:
     files: tuple[dict[str, str], ...] = ()
     link: str = ""
     note: str = ""
+    sponsored: bool = False
 
 
 def submit_draft(
@@ -123,7 +124,7 @@ def submit_draft(
     if not checked.allowed and not draft.files:
         return checked
     assert slot is not None and slot.id is not None
-    report = content_checks(session, slot, draft)
+    report = content_checks(session, slot, draft, sponsored=draft.sponsored)
     if report.blocked:
         return Decision(False, Refusal.CHECKS_FAILED, tuple(f.message for f in report.hard))
     version = repo.latest_version(session, slot.id) + 1
@@ -137,6 +138,7 @@ def submit_draft(
         note=draft.note,
         source=source,
         source_key=source_key,
+        sponsored=draft.sponsored,
         created_at=now,
     )
     session.add(row)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.organisation.platforms import Platform
 from handlers.ids import Callback
 from handlers.views.common import when
+from handlers.views.modals import sponsored_checkbox
 from storage.models import Slot
 
 AD_HOC = "new"
@@ -81,5 +82,6 @@ def draft_command_modal(slots: list[Slot], tz: ZoneInfo) -> dict[str, Any]:
             text_input("text", "The post, as it should read", optional=False, multiline=True),
             text_input("link", "Link", optional=True),
             text_input("note", "Note to your coordinator", optional=True, multiline=True),
+            sponsored_checkbox(),
         ],
     }

@@ -41,6 +41,28 @@ def _input(block_id: str, label: str, *, multiline: bool, optional: bool, hint: 
     return block
 
 
+SPONSORED = "sponsored"
+
+
+def sponsored_checkbox() -> Block:
+    return {
+        "type": "input",
+        "block_id": SPONSORED,
+        "optional": True,
+        "label": {"type": "plain_text", "text": "Disclosure"},
+        "element": {
+            "type": "checkboxes",
+            "action_id": "value",
+            "options": [
+                {
+                    "text": {"type": "plain_text", "text": "This is a sponsored post"},
+                    "value": SPONSORED,
+                }
+            ],
+        },
+    }
+
+
 def _about(item: DigestItem, tz: ZoneInfo) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
     return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz)}`"
@@ -67,6 +89,7 @@ def draft_modal(
                 optional=True,
                 hint="Images: reply to the reminder's thread with them attached.",
             ),
+            sponsored_checkbox(),
         ],
     }
 
