@@ -77,6 +77,7 @@ ACTIONS: dict[Action, Listener] = {
     Action.MARK_PUBLISHED: Listener(work=review.open_mark_published),
     Action.LEADER_APPROVE: Listener(work=review.leader_approve),
     Action.LEADER_REJECT: Listener(work=review.open_leader_reject),
+    Action.HOME_DRAFT: Listener(work=draft_command.home_draft),
 }
 VIEWS: dict[Callback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),

@@ -115,3 +115,15 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
     client.chat_postMessage(
         channel=user, text=draft_received(topic or "your post", result.version, "command")
     )
+
+
+def home_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """The App Home's "Submit a draft" button: the same modal as `/social draft`."""
+    from bot.people import timezone_of
+    from handlers.payloads import BlockAction
+
+    runtime, click = runtime_of(context), BlockAction.from_body(body)
+    with runtime.session() as session:
+        fallback = runtime.organisation(session).timezone
+    tz = timezone_of(runtime=runtime, client=client, user_id=click.user_id, fallback=fallback)
+    open_draft_command(runtime, client, click.user_id, click.trigger_id, tz)

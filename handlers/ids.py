@@ -20,6 +20,7 @@ class Action(StrEnum):
     MARK_PUBLISHED = "review_mark_published"
     LEADER_APPROVE = "review_leader_approve"
     LEADER_REJECT = "review_leader_reject"
+    HOME_DRAFT = "home_draft"
 
 
 class Callback(StrEnum):

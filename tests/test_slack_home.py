@@ -68,3 +68,11 @@ def test_topic_text_cannot_ping_anyone(org, served: Served):
     text = _home(served, "U0ALICE")
     assert "&lt;!channel&gt; hello &lt;@U0OVERALL&gt; &amp; co" in text
     assert "<!channel>" not in text
+
+
+def test_submit_a_draft_from_app_home(org, served: Served):
+    text = _home(served, "U0ALICE")
+    assert "home_draft" in text
+    served.slack.block_action("U0ALICE", "home_draft", view={"id": "V1", "type": "home"})
+    [opened] = served.fake.wait_for("views.open")
+    assert opened.view["callback_id"] == "draft_command_submit"

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.home import HomeModel
+from handlers.ids import Action
 from handlers.views.common import (
     MAX_HOME_BLOCKS,
     Block,
@@ -47,6 +48,21 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
         )
         return blocks
     assert model.month is not None
+    if model.roles.contributes or model.roles.coordinates:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "home",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": Action.HOME_DRAFT.value,
+                        "text": {"type": "plain_text", "text": "Submit a draft"},
+                        "style": "primary",
+                    }
+                ],
+            }
+        )
 
     if model.all_departments:
         blocks.append(header(f"Every department: {model.month.title}"))
