@@ -30,6 +30,7 @@ from handlers.payloads import BlockAction, ViewSubmission
 from handlers.views.common import escape, mention, section
 from handlers.views.review import decided_message, reason_modal, review_message
 from storage.models import Draft, LeaderApproval, Slot
+from storage.repositories import nudges as nudge_repo
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -231,7 +232,11 @@ def _tell_contributor(
     by: str,
     reason: str,
 ) -> None:
+    """In the contributor's own thread (their reminder's), so feedback, revision and outcome
+    stay together; a reply there to a change request is taken as the revision."""
     topic = escape(slot.topic)
+    with runtime.session() as session:
+        thread = nudge_repo.contributor_thread(session, slot_id=slot.id or 0, recipient=author)
     if outcome is Outcome.CHANGES_REQUESTED:
         text = f"{mention(by)} asked for changes to *{topic}*:\n>{escape(reason)}"
         blocks = [
@@ -250,14 +255,22 @@ def _tell_contributor(
                 ],
             },
         ]
-        _feedback_thread(runtime, client, author, slot, text, blocks)
+        if thread is None:
+            _feedback_thread(runtime, client, author, slot, text, blocks)
+        else:
+            client.chat_postMessage(
+                channel=thread[0], thread_ts=thread[1], text=text, blocks=blocks
+            )
         return
     said = (
         f":white_check_mark: {mention(by)} approved *{topic}*. Well done!"
         if outcome is Outcome.APPROVED
         else f":no_entry_sign: {mention(by)} rejected *{topic}*: {escape(reason)}"
     )
-    client.chat_postMessage(channel=author, text=said)
+    if thread is None:
+        client.chat_postMessage(channel=author, text=said)
+    else:
+        client.chat_postMessage(channel=thread[0], thread_ts=thread[1], text=said)
 
 
 def _feedback_thread(

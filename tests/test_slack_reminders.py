@@ -38,7 +38,9 @@ def _drafts(served: Served) -> list[Draft]:
         return list(session.exec(select(Draft)))
 
 
-def _reply(served: Served, channel: str, thread_ts: str, user: str, text: str, **kwargs):
+def _reply(
+    served: Served, channel: str, thread_ts: str, user: str, text: str, offset: float = 5, **kwargs
+):
     return served.slack.event(
         {
             "type": "message",
@@ -46,7 +48,7 @@ def _reply(served: Served, channel: str, thread_ts: str, user: str, text: str, *
             "channel_type": "im",
             "user": user,
             "text": text,
-            "ts": f"{float(thread_ts) + 5:.6f}",
+            "ts": f"{float(thread_ts) + offset:.6f}",
             "thread_ts": thread_ts,
             **kwargs.pop("extra", {}),
         },

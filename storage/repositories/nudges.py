@@ -207,3 +207,21 @@ def flag_unapproved_past_due(session: Session, *, now: datetime) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     return ids
+
+
+def contributor_thread(session: Session, *, slot_id: int, recipient: str) -> tuple[str, str] | None:
+    """The latest message this person had about this slot (a reminder, say): their thread."""
+    row = session.exec(
+        select(Digest.channel, Digest.ts)
+        .join(Nudge, col(Nudge.digest_id) == Digest.id)
+        .where(
+            Nudge.slot_id == slot_id,
+            Digest.recipient == recipient,
+            Digest.state == "sent",
+            Digest.kind == "reminder",
+        )
+        .order_by(col(Digest.sent_at).desc())
+    ).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return row[0], row[1]
