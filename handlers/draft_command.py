@@ -12,18 +12,20 @@ from bot.drafts.service import (
     Decision,
     DraftInput,
     check_text,
+    content_checks,
     create_ad_hoc_slot,
     open_slots_of,
     submit_draft,
 )
-from bot.organisation.platforms import parse_platform
+from bot.organisation.platforms import Platform, parse_platform
 from bot.schedule.timing import local_to_utc
 from handlers.context import runtime_of
 from handlers.payloads import ViewSubmission
 from handlers.review import post_for_review
 from handlers.views.draft_command import AD_HOC, draft_command_modal
-from handlers.views.modals import SPONSORED
+from handlers.views.modals import IMAGE, SPONSORED
 from handlers.views.notices import draft_received, refusal
+from storage.models import Slot
 
 
 def open_draft_command(
@@ -36,7 +38,7 @@ def open_draft_command(
 
 def _problems(submission: ViewSubmission) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not check_text(submission.text("text")).allowed:
+    if not check_text(submission.text("text")).allowed and not submission.files(IMAGE):
         errors["text"] = "The draft is empty."
     if submission.selected("slot") == AD_HOC:
         if not parse_platform(submission.selected("platform")):
@@ -48,12 +50,41 @@ def _problems(submission: ViewSubmission) -> dict[str, str]:
     return errors
 
 
-def ack_draft_command(ack: Ack, body: dict[str, Any]) -> None:
-    errors = _problems(ViewSubmission.from_body(body))
+def ack_draft_command(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    submission = ViewSubmission.from_body(body)
+    errors = _problems(submission) or _content_problems(runtime_of(context), submission)
     if errors:
         ack(response_action="errors", errors=errors)
         return
     ack()
+
+
+def _content_problems(runtime: Any, submission: ViewSubmission) -> dict[str, str]:
+    """Hard content rules, shown on the form before anything is stored."""
+    draft = _input(submission)
+    with runtime.session() as session:
+        choice = submission.selected("slot")
+        if choice == AD_HOC:
+            platform = parse_platform(submission.selected("platform"))
+        else:
+            slot = session.get(Slot, int(choice or 0))
+            platform = Platform(slot.platform) if slot else None
+        if platform is None:
+            return {"slot": "That post no longer exists."}
+        report = content_checks(session, platform, draft, draft.sponsored)
+    if not report.blocked:
+        return {}
+    return {"text": ("Can't submit yet: " + "; ".join(f.message for f in report.hard))[:150]}
+
+
+def _input(submission: ViewSubmission) -> DraftInput:
+    return DraftInput(
+        text=submission.text("text"),
+        link=submission.text("link"),
+        note=submission.text("note"),
+        sponsored=submission.checked(SPONSORED, SPONSORED),
+        files=submission.files(IMAGE),
+    )
 
 
 def draft_command_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -61,12 +92,7 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
     if _problems(submission):
         return
     user = submission.user_id
-    draft = DraftInput(
-        text=submission.text("text"),
-        link=submission.text("link"),
-        note=submission.text("note"),
-        sponsored=submission.checked(SPONSORED, SPONSORED),
-    )
+    draft = _input(submission)
     with runtime.session() as session:
         directory = runtime.organisation(session)
         choice = submission.selected("slot")

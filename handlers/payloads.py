@@ -79,6 +79,12 @@ class ViewSubmission(_Payload):
     def text(self, block_id: str, action_id: str = "value") -> str:
         return str((self.values.get(block_id, {}).get(action_id) or {}).get("value") or "")
 
+    def files(self, block_id: str, action_id: str = "value") -> tuple[dict[str, str], ...]:
+        """Files from a file_input: what we keep of each (never its content or private URL)."""
+        element = self.values.get(block_id, {}).get(action_id) or {}
+        keep = ("id", "name", "mimetype", "permalink")
+        return tuple({k: str(f[k]) for k in keep if k in f} for f in element.get("files") or [])
+
     def checked(self, block_id: str, value: str, action_id: str = "value") -> bool:
         element = self.values.get(block_id, {}).get(action_id) or {}
         return any(o.get("value") == value for o in element.get("selected_options") or [])

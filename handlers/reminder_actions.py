@@ -22,6 +22,7 @@ from bot.drafts.service import (
 )
 from bot.nudges import actions
 from bot.nudges.digests import DigestItem, digest_items, slot_item
+from bot.organisation.platforms import Platform
 from bot.people import timezone_of
 from bot.runtime import Runtime
 from handlers.context import runtime_of
@@ -30,7 +31,7 @@ from handlers.payloads import BlockAction, ViewSubmission
 from handlers.review import post_for_review
 from handlers.views.common import escape, mention
 from handlers.views.digest import reminder_digest
-from handlers.views.modals import SPONSORED, draft_modal, hand_back_modal, read_metadata
+from handlers.views.modals import IMAGE, SPONSORED, draft_modal, hand_back_modal, read_metadata
 from handlers.views.notices import (
     draft_received,
     handed_back_message,
@@ -147,7 +148,11 @@ def ack_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     with runtime.session() as session:
         slot = session.get(Slot, slot_id or 0)
         draft = _draft_input(submission)
-        report = content_checks(session, slot, draft, draft.sponsored) if slot else None
+        report = (
+            content_checks(session, Platform(slot.platform), draft, draft.sponsored)
+            if slot
+            else None
+        )
     if report is not None and report.blocked:
         problems = "; ".join(f.message for f in report.hard)
         ack(response_action="errors", errors={"text": f"Can't submit yet: {problems}"[:150]})
@@ -161,6 +166,7 @@ def _draft_input(submission: ViewSubmission) -> DraftInput:
         link=submission.text("link"),
         note=submission.text("note"),
         sponsored=submission.checked(SPONSORED, SPONSORED),
+        files=submission.files(IMAGE),
     )
 
 

@@ -260,6 +260,18 @@ def test_social_draft_for_an_open_slot_or_a_new_post(env, org, served: Served):
         },
     )
     assert set(incomplete.json()["errors"]) == {"platform", "topic", "due"}
+    no_image = served.slack.view_submission(
+        "U0ALICE",
+        "draft_command_submit",
+        {
+            "slot": {"value": {"selected_option": {"value": "new"}}},
+            "platform": {"value": {"selected_option": {"value": "instagram"}}},
+            "topic": {"value": {"value": "Behind the scenes"}},
+            "due": {"value": {"selected_date": "2027-01-28"}},
+            "text": {"value": {"value": "Look!"}},
+        },
+    )
+    assert no_image.json()["errors"]["text"] == "Can't submit yet: Instagram posts need an image"
     served.slack.view_submission(
         "U0ALICE",
         "draft_command_submit",

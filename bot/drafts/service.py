@@ -124,7 +124,7 @@ def submit_draft(
     if not checked.allowed and not draft.files:
         return checked
     assert slot is not None and slot.id is not None
-    report = content_checks(session, slot, draft, sponsored=draft.sponsored)
+    report = content_checks(session, Platform(slot.platform), draft, draft.sponsored)
     if report.blocked:
         return Decision(False, Refusal.CHECKS_FAILED, tuple(f.message for f in report.hard))
     version = repo.latest_version(session, slot.id) + 1
@@ -174,12 +174,12 @@ def has_image(files: Iterable[dict[str, str]]) -> bool:
 
 
 def content_checks(
-    session: Session, slot: Slot, draft: DraftInput, sponsored: bool = False
+    session: Session, platform: Platform, draft: DraftInput, sponsored: bool = False
 ) -> Report:
-    """The checks a draft for this slot must pass (hard) or shows the reviewer (soft)."""
+    """The checks a draft for this platform must pass (hard) or shows the reviewer (soft)."""
     return check_draft(
         text=draft.text,
-        platform=Platform(slot.platform),
+        platform=platform,
         protocols=protocols_of(session.get(Organisation, 1)),
         link=draft.link,
         has_image=has_image(draft.files),

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.drafts.checks import Report
 from bot.drafts.service import DraftInput, content_checks
 from bot.organisation.directory import Directory
+from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
 from storage.models import Draft, LeaderApproval, Review, Slot, Verdict
@@ -267,7 +268,7 @@ def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None
     earlier = [d for d in repo.versions(session, slot.id) if d.version < draft.version]
     checks = content_checks(
         session,
-        slot,
+        Platform(slot.platform),
         DraftInput(text=draft.text, files=tuple(json.loads(draft.files or "[]")), link=draft.link),
         sponsored=draft.sponsored,
     )

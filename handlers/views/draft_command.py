@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.organisation.platforms import Platform
 from handlers.ids import Callback
 from handlers.views.common import when
-from handlers.views.modals import sponsored_checkbox
+from handlers.views.modals import image_input, sponsored_checkbox
 from storage.models import Slot
 
 AD_HOC = "new"
@@ -82,6 +82,7 @@ def draft_command_modal(slots: list[Slot], tz: ZoneInfo) -> dict[str, Any]:
             text_input("text", "The post, as it should read", optional=False, multiline=True),
             text_input("link", "Link", optional=True),
             text_input("note", "Note to your coordinator", optional=True, multiline=True),
+            image_input(),
             sponsored_checkbox(),
         ],
     }

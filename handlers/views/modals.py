@@ -63,6 +63,24 @@ def sponsored_checkbox() -> Block:
     }
 
 
+IMAGE = "image"
+
+
+def image_input() -> Block:
+    return {
+        "type": "input",
+        "block_id": IMAGE,
+        "optional": True,
+        "label": {"type": "plain_text", "text": "Image"},
+        "element": {
+            "type": "file_input",
+            "action_id": "value",
+            "filetypes": ["jpg", "jpeg", "png", "gif", "webp"],
+            "max_files": 4,
+        },
+    }
+
+
 def _about(item: DigestItem, tz: ZoneInfo) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
     return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz)}`"
@@ -87,8 +105,8 @@ def draft_modal(
                 "Note to your coordinator",
                 multiline=True,
                 optional=True,
-                hint="Images: reply to the reminder's thread with them attached.",
             ),
+            image_input(),
             sponsored_checkbox(),
         ],
     }
