@@ -117,7 +117,12 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     runtime = Runtime.start(settings)
     runtime.clock = clock
     names = {uid: name for uid, (name, _) in PEOPLE.items()}
-    names |= {"C0LEADERSHIP": "#leadership", "C0MKTREVIEW": "#marketing-review"}
+    names |= {
+        "C0LEADERSHIP": "#leadership",
+        "C0MKTREVIEW": "#marketing-review",
+        "C0RESREVIEW": "#research-review",
+        "C0PEOPLEREVIEW": "#people-review",
+    }
     names |= {
         "D" + uid[1:]: f"{name}, in the reminder's thread" for uid, (name, _) in PEOPLE.items()
     }
@@ -209,6 +214,28 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
             ),
             "chat.update",
             minute=30,
+        )
+        review = fake.messages["C0MKTREVIEW"][0]
+        approve = next(
+            e
+            for b in review["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "review_approve"
+        )
+        step(
+            1,
+            9,
+            "Maya approves Ben's draft in #marketing-review",
+            lambda: slack.block_action(
+                "U0MAYA",
+                "review_approve",
+                value=approve["value"],
+                channel_id="C0MKTREVIEW",
+                message_ts=review["ts"],
+            ),
+            "chat.postMessage",
+            minute=45,
         )
         step(
             1,

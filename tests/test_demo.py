@@ -22,6 +22,8 @@ def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, c
     assert "Reply *in this thread* with your draft" in printed
     assert "Draft v1 of *Customer story" in printed
     assert "1 post is late with no draft" in printed
+    assert "socialbot → #marketing-review" in printed
+    assert "approved *Customer story" in printed
     assert f"Files written to {out}" in printed
     files = {p.name for p in out.iterdir()}
     assert {"transcript.md", "slack-calls.json", "marketing.ics"} <= files

@@ -9,10 +9,12 @@ from typing import Any
 from bot.testing.fake_slack import Call
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
+_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")  # Slack shows each reader their own time
 
 
 def plain(text: str, names: dict[str, str]) -> str:
     text = _MENTION.sub(lambda m: "@" + names.get(m[1], m[1]), text)
+    text = _DATE.sub(lambda m: m[1], text)
     return html.unescape(text)
 
 
