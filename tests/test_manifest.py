@@ -70,3 +70,14 @@ def test_app_home_and_interactivity_are_on():
     assert {"commands", "chat:write", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
+
+
+def test_the_readme_organisation_example_is_a_valid_file():
+    import re
+
+    from bot.organisation.spec import parse_organisation
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    [example] = re.findall(r"```toml\n(.*?)```", readme, re.S)
+    spec = parse_organisation(example)
+    assert spec.departments[0].rules and spec.protocols.banned_phrases

@@ -418,3 +418,43 @@ def test_a_leaders_post_needs_an_overall_coordinator_after_the_department(env, o
     assert _status(served, "CEO thoughts") == "approved"
     final = served.fake.calls_to("chat.update")[-1]
     assert "review_mark_published" in json.dumps(final["blocks"])
+
+
+def test_reject_with_a_reason_and_only_the_right_people_mark_published(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    _click(served, "U0MKTLEAD", buttons["review_reject"], root)
+    [modal] = served.fake.wait_for("views.open")
+    assert modal.view["callback_id"] == "review_reject_submit"
+    blank = served.slack.view_submission(
+        "U0MKTLEAD",
+        "review_reject_submit",
+        {"reason": {"value": {"value": " "}}},
+        private_metadata=modal.view["private_metadata"],
+    )
+    assert blank.json()["response_action"] == "errors"
+    served.slack.view_submission(
+        "U0MKTLEAD",
+        "review_reject_submit",
+        {"reason": {"value": {"value": "Off-brand"}}},
+        private_metadata=modal.view["private_metadata"],
+    )
+    [told] = served.fake.wait_for("chat.postMessage", where=lambda c: "rejected" in c["text"])
+    assert told["channel"] == "D0ALICE" and "Off-brand" in told["text"]
+    assert _status(served) == "rejected"
+    updated = served.fake.calls_to("chat.update")[-1]
+    assert "*Rejected* by <@U0MKTLEAD>" in json.dumps(updated["blocks"])
+    assert "review_mark_published" not in json.dumps(updated["blocks"])
+
+
+def test_outsiders_cannot_mark_a_post_published(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    _click(served, "U0MKTLEAD", buttons["review_approve"], root)
+    approved = served.fake.wait_for(
+        "chat.update", where=lambda c: "review_mark_published" in json.dumps(c.get("blocks") or [])
+    )[0]
+    publish = next(e for b in approved.blocks if b["type"] == "actions" for e in b["elements"])
+    _click(served, "U0BOB", publish, root)
+    [refused] = served.fake.wait_for("response_url")
+    assert "Only the author and the department's coordinators" in refused["text"]
+    assert served.fake.calls_to("views.open") == []
+    assert _status(served) == "approved"
