@@ -75,6 +75,24 @@ def decide_review(
     return ReviewDecision(True)
 
 
+def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> ReviewDecision | None:
+    """Store a decision unless one exists for that draft (the primary key sees to it, even for
+    two coordinators in the same instant). Returns the refusal naming the first decider."""
+    try:
+        with session.begin_nested():
+            session.add(decision)
+    except IntegrityError:
+        session.expire_all()
+        first = session.get(type(decision), decision.draft_id)
+        return ReviewDecision(
+            False,
+            ReviewRefusal.ALREADY_DECIDED,
+            decided_by=first.decided_by if first else None,
+            decided_outcome=first.outcome if first else None,
+        )
+    return None
+
+
 _STATUS = {
     Outcome.APPROVED: SlotStatus.APPROVED,
     Outcome.CHANGES_REQUESTED: SlotStatus.CHANGES_REQUESTED,
@@ -109,18 +127,9 @@ def record_verdict(
     verdict = Verdict(
         draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
     )
-    try:
-        with session.begin_nested():
-            session.add(verdict)
-    except IntegrityError:  # someone decided in the same instant: theirs stands
-        session.expire_all()
-        first = repo.verdict_on(session, draft_id)
-        return ReviewDecision(
-            False,
-            ReviewRefusal.ALREADY_DECIDED,
-            decided_by=first.decided_by if first else None,
-            decided_outcome=first.outcome if first else None,
-        )
+    lost = _insert_once(session, verdict)
+    if lost is not None:
+        return lost
     needs_second_step = outcome is Outcome.APPROVED and _for_leader(session, slot)
     slot.status = (SlotStatus.IN_REVIEW if needs_second_step else _STATUS[outcome]).value
     session.add(slot)
@@ -191,18 +200,9 @@ def record_leader_step(
     step = LeaderApproval(
         draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
     )
-    try:
-        with session.begin_nested():
-            session.add(step)
-    except IntegrityError:
-        session.expire_all()
-        first = session.get(LeaderApproval, draft_id)
-        return ReviewDecision(
-            False,
-            ReviewRefusal.ALREADY_DECIDED,
-            decided_by=first.decided_by if first else None,
-            decided_outcome=first.outcome if first else None,
-        )
+    lost = _insert_once(session, step)
+    if lost is not None:
+        return lost
     slot.status = _STATUS[outcome].value
     session.add(slot)
     slot_repo.add_event(
