@@ -5,10 +5,12 @@ stores at most one verdict per version; the loser of a race is told who decided 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.review.service import (
     Outcome,
@@ -34,22 +36,32 @@ from storage.repositories import nudges as nudge_repo
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
+log = logging.getLogger("socialbot.review")
 
-def post_for_review(runtime: Runtime, client: WebClient, draft_id: int) -> None:
-    """Post a new version: the first starts the review thread, later ones reply in it."""
+
+def post_for_review(runtime: Runtime, client: WebClient, draft_id: int) -> bool:
+    """Post a new version: the first starts the review thread, later ones reply in it. A draft
+    Slack refused (the bot not in the channel, say) stays unposted; `review-nudges` retries it."""
     with runtime.session() as session:
         material = review_material(session=session, draft_id=draft_id)
     if material is None or material.draft.review_ts:
-        return
+        return False
     text, blocks = review_message(material)
     thread = material.review.root_ts if material.review else None
-    reply = client.chat_postMessage(
-        channel=material.review_channel,
-        text=text,
-        blocks=blocks,
-        thread_ts=thread,
-        unfurl_links=False,
-    )
+    try:
+        reply = client.chat_postMessage(
+            channel=material.review_channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread,
+            unfurl_links=False,
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "draft not posted for review",
+            extra={"detail": f"{material.review_channel}: {exc.response.get('error')}"},
+        )
+        return False
     with runtime.session() as session:
         remember_posted(
             session=session,
@@ -58,6 +70,7 @@ def post_for_review(runtime: Runtime, client: WebClient, draft_id: int) -> None:
             ts=reply["ts"],
             now=runtime.now(),
         )
+    return True
 
 
 ALREADY = {

@@ -43,7 +43,20 @@ def _away(client: WebClient, users: set[str], ctx: JobContext) -> set[str]:
     return away
 
 
+def _post_unposted(ctx: JobContext) -> int:
+    from handlers.review import post_for_review
+
+    with ctx.runtime.session() as session:
+        waiting = repo.unposted_drafts(session)
+    return sum(post_for_review(ctx.runtime, ctx.client, draft_id) for draft_id in waiting)
+
+
 def _nudge(ctx: JobContext) -> str:
+    posted = _post_unposted(ctx)
+    return f"{_nudge_waiting(ctx)}, {posted} drafts posted late for review"
+
+
+def _nudge_waiting(ctx: JobContext) -> str:
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)
@@ -52,7 +65,8 @@ def _nudge(ctx: JobContext) -> str:
         waiting = [
             (draft, review, session.get(Slot, draft.slot_id))
             for draft, review in repo.awaiting_decision(session)
-            if working_hours_between(draft.created_at, now, directory.timezone) >= limit
+            if working_hours_between(draft.posted_at or draft.created_at, now, directory.timezone)
+            >= limit
         ]
     if not waiting:
         return "no drafts waiting too long"
@@ -94,7 +108,8 @@ def run_review_nudges(ctx: JobContext) -> str:
 
 REVIEW_NUDGES_JOB = Job(
     name="review-nudges",
-    description="Nudge reviewers once in the thread of a draft waiting too long (hourly).",
+    description="Post drafts Slack refused earlier, and nudge reviewers once in the thread of "
+    "a draft waiting too long (hourly).",
     run=run_review_nudges,
     cron={"minute": 35},
 )

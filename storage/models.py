@@ -203,6 +203,7 @@ class Draft(SQLModel, table=True):
     source_key: str | None = Field(default=None, sa_column=Column(String(80), unique=True))
     sponsored: bool = Field(default=False)
     review_ts: str | None = Field(default=None, max_length=32)  # its message in the review thread
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     created_at: datetime = _ts()  # type: ignore[assignment]
 
 

@@ -458,3 +458,23 @@ def test_outsiders_cannot_mark_a_post_published(env, org, served: Served):
     assert "Only the author and the department's coordinators" in refused["text"]
     assert served.fake.calls_to("views.open") == []
     assert _status(served) == "approved"
+
+
+def test_a_draft_slack_refused_to_post_is_posted_by_the_next_job_run(env, org, served: Served):
+    from bot.cli import main
+
+    served.fake.fail(
+        "chat.postMessage", "not_in_channel", when=lambda a: a.get("channel") == "C0MKTREVIEW"
+    )
+    channel, ts = _digest_for(served, "U0ALICE", "Launch post")
+    _reply(served, channel, ts, "U0ALICE", "Hello")
+    [confirmation] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.get("thread_ts") == ts
+    )
+    assert "received" in confirmation["text"]
+    served.fake.wait_for("chat.update")
+    assert "C0MKTREVIEW" not in served.fake.messages
+    assert _status(served) == "drafted"
+    main(["jobs", "run", "review-nudges", "--at", "2027-02-10T10:35:00+00:00"])
+    assert len(served.fake.messages["C0MKTREVIEW"]) == 1
+    assert _status(served) == "in_review"

@@ -295,6 +295,7 @@ def remember_posted(
     if draft is None:
         return
     draft.review_ts = ts
+    draft.posted_at = now
     session.add(draft)
     if repo.review_of(session, draft.slot_id) is None:
         session.add(Review(slot_id=draft.slot_id, channel=channel, root_ts=ts, created_at=now))

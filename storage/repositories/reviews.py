@@ -65,3 +65,19 @@ def awaiting_decision(session: Session) -> Sequence[tuple[Draft, Review]]:
     return [
         (d, r) for d, r in latest.values() if d.id is not None and verdict_on(session, d.id) is None
     ]
+
+
+def unposted_drafts(session: Session) -> Sequence[int]:
+    """Drafts waiting to be posted for review (Slack refused them earlier)."""
+    from storage.models import Slot
+
+    return [
+        draft_id
+        for draft_id in session.exec(
+            select(Draft.id)
+            .join(Slot, col(Slot.id) == Draft.slot_id)
+            .where(col(Draft.review_ts).is_(None), col(Slot.status) == "drafted")
+            .order_by(col(Draft.id))
+        )
+        if draft_id is not None
+    ]
