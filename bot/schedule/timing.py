@@ -64,8 +64,3 @@ def local_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
     if round_trip.replace(tzinfo=None) != naive:
         raise NonexistentLocalTime(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key}")
     return aware.astimezone(UTC)
-
-
-def start_of_local_day(moment: datetime, tz: ZoneInfo) -> datetime:
-    local = moment.astimezone(tz)
-    return datetime.combine(local.date(), time(0), tz).astimezone(UTC)
