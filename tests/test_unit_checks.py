@@ -46,3 +46,17 @@ def test_protocols_hard_and_soft():
         text="Our partner #ad", platform=Platform.X, protocols=PROTOCOLS, sponsored=True
     )
     assert not ok.blocked
+
+
+def test_a_promised_link_that_is_missing_is_flagged():
+    report = check_draft(
+        text="Big news, link below!", platform=Platform.LINKEDIN, protocols=PROTOCOLS
+    )
+    assert [f.message for f in report.soft] == ["the text mentions a link but there is none"]
+    fine = check_draft(
+        text="Big news, link below!",
+        platform=Platform.LINKEDIN,
+        protocols=PROTOCOLS,
+        link="https://acme.org/news",
+    )
+    assert fine.findings == ()

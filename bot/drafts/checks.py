@@ -27,6 +27,11 @@ HASHTAG_LIMITS: dict[Platform, int] = {Platform.INSTAGRAM: 30}  # hard limits
 X_LINK_WEIGHT = 23
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
 HASHTAG = re.compile(r"(?<![\w&])#(\w+)", re.UNICODE)
+# Text that promises a link: "link below", "link in bio", "read more at", "click here"…
+PROMISES_LINK = re.compile(
+    r"\b(link (below|here|in (the )?(bio|comments))|read more (at|here)|click here|see link)\b",
+    re.IGNORECASE,
+)
 
 
 class Level(StrEnum):
@@ -111,7 +116,10 @@ def check_draft(
                 f"{len(tags)} hashtags; our protocol is at most {protocols.max_hashtags}",
             )
         )
-    for url in ([link] if link else []) + URL.findall(text):
+    urls = ([link] if link else []) + URL.findall(text)
+    if not urls and PROMISES_LINK.search(text) and platform is not Platform.INSTAGRAM:
+        findings.append(Finding("link", Level.SOFT, "the text mentions a link but there is none"))
+    for url in urls:
         parsed = urlparse(url.rstrip(").,!?"))
         if parsed.scheme not in ("http", "https") or "." not in parsed.netloc:
             findings.append(
