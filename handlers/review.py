@@ -122,10 +122,20 @@ def _check(runtime: Runtime, draft_id: int, user_id: str) -> ReviewDecision:
 
 
 def _decide(
-    runtime: Runtime, client: WebClient, draft_id: int, outcome: Outcome, by: str, reason: str
+    runtime: Runtime,
+    client: WebClient,
+    draft_id: int,
+    outcome: Outcome,
+    by: str,
+    reason: str,
+    *,
+    leader_step: bool = False,
 ) -> ReviewDecision | None:
+    """Record a decision (the department's, or the second step for a leader's account), show
+    it in the thread, and tell whoever needs to know next."""
+    record = record_leader_step if leader_step else record_verdict
     with runtime.session() as session:
-        result = record_verdict(
+        result = record(
             session=session,
             directory=runtime.organisation(session),
             draft_id=draft_id,
@@ -143,7 +153,7 @@ def _decide(
             thread_ts=material.review.root_ts,
             text=f"{mention(by)}: {escape(reason)}",
         )
-    if outcome is Outcome.APPROVED and material.for_leader:
+    if outcome is Outcome.APPROVED and material.for_leader and not leader_step:
         if material.review:
             with runtime.session() as session:
                 overall = runtime.organisation(session).overall_coordinators
@@ -173,31 +183,19 @@ def _refresh_version(runtime: Runtime, client: WebClient, draft_id: int) -> Revi
     return material
 
 
-def _leader(
-    runtime: Runtime, client: WebClient, draft_id: int, outcome: Outcome, by: str, reason: str
-) -> ReviewDecision | None:
-    with runtime.session() as session:
-        result = record_leader_step(
-            session=session,
-            directory=runtime.organisation(session),
-            draft_id=draft_id,
-            outcome=outcome,
-            by=by,
-            reason=reason,
-            now=runtime.now(),
-        )
-    if isinstance(result, ReviewDecision):
-        return result
-    material = _refresh_version(runtime, client, draft_id)
-    _tell_contributor(runtime, client, material.draft.author_id, material.slot, outcome, by, reason)
-    return None
-
-
 def leader_approve(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     runtime, click = runtime_of(context), BlockAction.from_body(body)
-    refused = _leader(runtime, client, int(click.value or 0), Outcome.APPROVED, click.user_id, "")
+    refused = _decide(
+        runtime,
+        client,
+        int(click.value or 0),
+        Outcome.APPROVED,
+        click.user_id,
+        "",
+        leader_step=True,
+    )
     if refused is not None:
         respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
 
@@ -231,7 +229,9 @@ def leader_reject_submitted(body: dict[str, Any], client: WebClient, context: Bo
     if not reason:
         return
     draft_id = int(submission.private_metadata or 0)
-    refused = _leader(runtime, client, draft_id, Outcome.REJECTED, submission.user_id, reason)
+    refused = _decide(
+        runtime, client, draft_id, Outcome.REJECTED, submission.user_id, reason, leader_step=True
+    )
     if refused is not None:
         client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
 

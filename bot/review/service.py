@@ -20,7 +20,7 @@ from bot.organisation.directory import Directory
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
-from storage.models import Draft, LeaderApproval, Review, Slot, Verdict
+from storage.models import Account, Department, Draft, LeaderApproval, Review, Slot, Verdict
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -75,6 +75,14 @@ def decide_review(
     return ReviewDecision(True)
 
 
+def _draft_and_slot(session: Session, draft_id: int) -> tuple[Draft, Slot] | None:
+    draft = session.get(Draft, draft_id)
+    slot = session.get(Slot, draft.slot_id) if draft else None
+    if draft is None or slot is None or slot.id is None:
+        return None
+    return draft, slot
+
+
 def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> ReviewDecision | None:
     """Store a decision unless one exists for that draft (the primary key sees to it, even for
     two coordinators in the same instant). Returns the refusal naming the first decider."""
@@ -110,10 +118,10 @@ def record_verdict(
     reason: str,
     now: datetime,
 ) -> Verdict | ReviewDecision:
-    draft = session.get(Draft, draft_id)
-    slot = session.get(Slot, draft.slot_id) if draft else None
-    if draft is None or slot is None or slot.id is None:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
         return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+    draft, slot = found
     decision = decide_review(
         roles=directory.roles(by),
         author_id=draft.author_id,
@@ -145,8 +153,6 @@ def record_verdict(
 
 
 def _for_leader(session: Session, slot: Slot) -> bool:
-    from storage.models import Account
-
     account = session.get(Account, slot.account_id) if slot.account_id else None
     return account is not None and account.kind == "leader"
 
@@ -185,10 +191,10 @@ def record_leader_step(
     reason: str,
     now: datetime,
 ) -> LeaderApproval | ReviewDecision:
-    draft = session.get(Draft, draft_id)
-    slot = session.get(Slot, draft.slot_id) if draft else None
-    if draft is None or slot is None or slot.id is None:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
         return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+    draft, slot = found
     decision = decide_leader_step(
         roles=directory.roles(by),
         author_id=draft.author_id,
@@ -257,12 +263,11 @@ class ReviewMaterial:
 
 
 def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None:
-    from storage.models import Account, Department
-
-    draft = session.get(Draft, draft_id)
-    slot = session.get(Slot, draft.slot_id) if draft else None
-    if draft is None or slot is None or slot.id is None:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
         return None
+    draft, slot = found
+    assert slot.id is not None
     department = session.get(Department, slot.department_id)
     account = session.get(Account, slot.account_id) if slot.account_id else None
     earlier = [d for d in repo.versions(session, slot.id) if d.version < draft.version]
