@@ -121,9 +121,10 @@ def make_http_server(app: App, runtime: Runtime, *, host: str, port: int) -> Any
 
 
 def stop_http_server(server: Any) -> None:
-    """Let in-flight requests finish, then close the socket (no writes to a closed trigger)."""
+    """Let in-flight requests finish, then close the server from inside its own loop (via its
+    trigger), so the loop never selects on a socket closed under it and then exits."""
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-    server.close()
+    server.trigger.pull_trigger(server.close)
 
 
 def run_socket_mode(app: App, settings: Settings) -> None:

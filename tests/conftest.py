@@ -183,5 +183,5 @@ def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
         fake=fake_slack,
         runtime=runtime,
     )
-    stop_http_server(server)  # the loop thread is a daemon and notices within a second
+    stop_http_server(server)
     app.work_pool.shutdown(wait=True)  # finish listener work while the fake Slack still answers
