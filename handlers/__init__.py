@@ -86,7 +86,7 @@ VIEWS: dict[Callback, Listener] = {
     ),
     Callback.REQUEST_CHANGES: Listener(ack=review.ack_reason, work=review.changes_submitted),
     Callback.REJECT: Listener(ack=review.ack_reason, work=review.reject_submitted),
-    Callback.PUBLISHED: Listener(ack=review.ack_reason, work=review.published_submitted),
+    Callback.PUBLISHED: Listener(ack=review.ack_published, work=review.published_submitted),
     Callback.LEADER_REJECT: Listener(ack=review.ack_reason, work=review.leader_reject_submitted),
     Callback.DRAFT_COMMAND: Listener(
         ack=draft_command.ack_draft_command, work=draft_command.draft_command_submitted

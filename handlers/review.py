@@ -18,14 +18,15 @@ from bot.review.service import (
     ReviewMaterial,
     ReviewRefusal,
     decide_leader_step,
+    decide_publish,
     decide_review,
+    mark_published,
     record_leader_step,
     record_verdict,
     remember_posted,
     review_material,
 )
 from bot.runtime import Runtime
-from bot.schedule.status import SlotStatus
 from handlers.context import runtime_of
 from handlers.ids import Action, Callback
 from handlers.payloads import BlockAction, ViewSubmission
@@ -34,7 +35,6 @@ from handlers.views.review import decided_message, reason_modal, review_message
 from storage.models import Draft, LeaderApproval, Slot
 from storage.repositories import nudges as nudge_repo
 from storage.repositories import reviews as repo
-from storage.repositories import slots as slot_repo
 
 log = logging.getLogger("socialbot.review")
 
@@ -86,6 +86,10 @@ def refusal_text(decision: ReviewDecision, department: str = "this department") 
             f"Only {department}'s coordinators and the overall coordinators can decide on "
             "drafts. Nothing was changed."
         )
+    if decision.reason is ReviewRefusal.NOT_PUBLISHER:
+        return "Only the author and the department's coordinators can mark this published."
+    if decision.reason is ReviewRefusal.NOT_APPROVED:
+        return "Only an approved post can be marked published."
     if decision.reason is ReviewRefusal.NOT_OVERALL:
         return "The second approval of a leader's post is for the overall coordinators."
     if decision.reason is ReviewRefusal.NOT_YET:
@@ -396,54 +400,47 @@ def open_mark_published(
         directory = runtime.organisation(session)
         draft = session.get(Draft, int(click.value or 0))
         slot = session.get(Slot, draft.slot_id) if draft else None
-    roles = directory.roles(click.user_id)
-    allowed = (
-        slot is not None
-        and draft is not None
-        and (
-            roles.overall
-            or slot.department_id in roles.coordinates
-            or click.user_id == draft.author_id
-        )
-    )
-    if not allowed:
+    if draft is None or slot is None:
         respond(
-            text="Only the author and the department's coordinators can mark this published.",
-            response_type="ephemeral",
-            replace_original=False,
+            text="That draft no longer exists.", response_type="ephemeral", replace_original=False
         )
+        return
+    decision = decide_publish(
+        roles=directory.roles(click.user_id),
+        author_id=draft.author_id,
+        department_id=slot.department_id,
+    )
+    if not decision.allowed:
+        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
         return
     view = reason_modal(Callback.PUBLISHED, int(click.value), "Mark as published", "The post's URL")
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
+def ack_published(ack: Ack, body: dict[str, Any]) -> None:
+    url = ViewSubmission.from_body(body).text("reason").strip()
+    if not url.startswith(("https://", "http://")):
+        ack(response_action="errors", errors={"reason": "Paste the post's link (https://…)."})
+        return
+    ack()
+
+
 def published_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
     url = submission.text("reason").strip()
-    if not url:
+    if not url.startswith(("https://", "http://")):
+        return  # ack_published already showed the problem on the form
+    draft_id = int(submission.private_metadata or 0)
+    with runtime.session() as session:
+        decision = mark_published(
+            session=session,
+            directory=runtime.organisation(session),
+            draft_id=draft_id,
+            by=submission.user_id,
+            url=url,
+            now=runtime.now(),
+        )
+    if not decision.allowed:
+        client.chat_postMessage(channel=submission.user_id, text=refusal_text(decision))
         return
-    with runtime.session() as session:
-        draft = session.get(Draft, int(submission.private_metadata or 0))
-        slot = session.get(Slot, draft.slot_id) if draft else None
-        if draft is None or slot is None or slot.status != SlotStatus.APPROVED.value:
-            return  # approved means every step, a leader's included
-        slot.status = SlotStatus.PUBLISHED.value
-        slot.published_url = url[:500]
-        session.add(slot)
-        slot_repo.add_event(
-            session,
-            slot_id=slot.id or 0,
-            at=runtime.now(),
-            kind="published",
-            actor=submission.user_id,
-            detail=url[:400],
-        )
-    with runtime.session() as session:
-        material = review_material(session=session, draft_id=draft.id or 0)
-    if material and material.review and material.draft.review_ts:
-        client.chat_update(
-            channel=material.review.channel,
-            ts=material.draft.review_ts,
-            text=f"published: {material.slot.topic}",
-            blocks=decided_message(material),
-        )
+    _refresh_version(runtime, client, draft_id)

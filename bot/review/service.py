@@ -39,6 +39,8 @@ class ReviewRefusal(StrEnum):
     ALREADY_DECIDED = "already_decided"
     NOT_YET = "not_yet"  # the leader step comes after the department's approval
     NOT_OVERALL = "not_overall"
+    NOT_PUBLISHER = "not_publisher"
+    NOT_APPROVED = "not_approved"
 
 
 @dataclass(frozen=True)
@@ -312,3 +314,34 @@ def remember_posted(
     ):
         slot.status = SlotStatus.IN_REVIEW.value
         session.add(slot)
+
+
+def decide_publish(*, roles: Roles, author_id: str, department_id: int) -> ReviewDecision:
+    """Marking a post published: its author, or whoever may review its department."""
+    if roles.user_id == author_id or roles.reviews(department_id):
+        return ReviewDecision(True)
+    return ReviewDecision(False, ReviewRefusal.NOT_PUBLISHER)
+
+
+def mark_published(
+    *, session: Session, directory: Directory, draft_id: int, by: str, url: str, now: datetime
+) -> ReviewDecision:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
+        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+    draft, slot = found
+    decision = decide_publish(
+        roles=directory.roles(by), author_id=draft.author_id, department_id=slot.department_id
+    )
+    if not decision.allowed:
+        return decision
+    if slot.status != SlotStatus.APPROVED.value:  # approved means every step, a leader's too
+        return ReviewDecision(False, ReviewRefusal.NOT_APPROVED)
+    slot.status = SlotStatus.PUBLISHED.value
+    slot.published_url = url[:500]
+    session.add(slot)
+    assert slot.id is not None
+    slot_repo.add_event(
+        session, slot_id=slot.id, at=now, kind="published", actor=by, detail=url[:400]
+    )
+    return decision
