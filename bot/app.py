@@ -11,10 +11,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import text
 
 import handlers
@@ -29,14 +26,13 @@ LISTENER_THREADS = 2
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries dropped connections."""
+    """A Web API client that waits out 429s (Retry-After: nothing was posted). It does not
+    retry dropped connections: Slack may already have posted, and a blind retry would post
+    twice. Senders treat those as "in doubt" and settle them on the next run."""
     return WebClient(
         token=settings.bot_token,
         base_url=settings.slack_api_url,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=5),
-        ],
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
     )
 
 

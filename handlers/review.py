@@ -27,6 +27,7 @@ from bot.review.service import (
     review_material,
 )
 from bot.runtime import Runtime
+from bot.schedule.status import SlotStatus
 from handlers.context import runtime_of
 from handlers.ids import Action, Callback
 from handlers.payloads import BlockAction, ViewSubmission
@@ -86,6 +87,8 @@ def refusal_text(decision: ReviewDecision, department: str = "this department") 
             f"Only {department}'s coordinators and the overall coordinators can decide on "
             "drafts. Nothing was changed."
         )
+    if decision.reason is ReviewRefusal.NOT_IN_REVIEW:
+        return "This post is no longer in review (cancelled or handed back). Nothing was changed."
     if decision.reason is ReviewRefusal.NOT_PUBLISHER:
         return "Only the author and the department's coordinators can mark this published."
     if decision.reason is ReviewRefusal.NOT_APPROVED:
@@ -122,6 +125,7 @@ def _check(runtime: Runtime, draft_id: int, user_id: str) -> ReviewDecision:
             version=draft.version,
             latest_version=max(d.version for d in repo.versions(session, slot.id or 0)),
             existing=repo.verdict_on(session, draft_id),
+            in_review=slot.status == SlotStatus.IN_REVIEW.value,
         )
 
 

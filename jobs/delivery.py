@@ -25,7 +25,10 @@ from storage.repositories import slots as slot_repo
 
 log = logging.getLogger("socialbot.jobs")
 METADATA_EVENT = "socialbot_digest"
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=30)
+# A digest still "sending" this long after its claim is in doubt; younger ones may be in flight
+# in another job or a listener right now (a send takes seconds; the SDK gives up within a minute).
+IN_DOUBT_AFTER = timedelta(minutes=5)
 
 Render = Callable[[list[DigestItem]], tuple[str, list[dict[str, Any]]]]
 
@@ -154,7 +157,8 @@ def recover_in_doubt(ctx: JobContext) -> int:
     runtime, client = ctx.runtime, ctx.client
     with runtime.session() as session:
         doubtful = [
-            (d.id, d.key, d.recipient, d.channel, d.created_at) for d in repo.in_doubt(session)
+            (d.id, d.key, d.recipient, d.channel, d.created_at)
+            for d in repo.in_doubt(session, claimed_before=wall_clock() - IN_DOUBT_AFTER)
         ]
     for digest_id, key, recipient, channel, created_at in doubtful:
         assert digest_id is not None

@@ -26,7 +26,9 @@ def report_undeliverable(ctx: JobContext, failures: list[Delivery]) -> int:
             department_id = directory.department_named(item.department)
             coordinators = directory.coordinators_of(department_id) if department_id else ()
             for coordinator in coordinators or directory.overall_coordinators:
-                by_coordinator[coordinator].append((item.slot_id, f"undeliverable:{item.stage}"))
+                by_coordinator[coordinator].append(
+                    (item.slot_id, f"undeliverable:{item.stage}:{coordinator}")
+                )
     sent = 0
     for coordinator, items in sorted(by_coordinator.items()):
         delivery = deliver(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -152,6 +152,7 @@ def test_a_crash_between_sending_and_recording_neither_duplicates_nor_loses(
         main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # both went out; one unrecorded
     monkeypatch.setattr(nudges_repo, "confirm", real_confirm)
+    _later(monkeypatch, minutes=6)  # past the grace an in-flight send gets
     out = _run("2027-02-10T09:05:00+00:00", capsys)
     assert "1 recovered" in out
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # nothing sent twice
@@ -164,6 +165,9 @@ def test_a_crash_before_sending_is_sent_on_the_next_run(env, org, fake_slack, mo
     # Slack answers 500: the message may or may not exist, so the digest stays in doubt.
     fake_slack.fail("chat.postMessage", "internal_error", status=500, times=1)
     assert "1 in doubt" in _run("2027-02-10T09:00:00+00:00", capsys)
+    # Straight after, it may still be in flight somewhere: left alone.
+    assert "recovered" not in _run("2027-02-10T09:01:00+00:00", capsys)
+    _later(monkeypatch, minutes=6)
     out = _run("2027-02-10T09:05:00+00:00", capsys)
     assert "1 recovered" in out and "1 digests sent" in out
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # the failed try, then the digest
@@ -270,3 +274,11 @@ def org_toml_with_contributors(people: list[str]) -> str:
     text = (DATA / "organisation.toml").read_text()
     listed = ", ".join(f'"{p}"' for p in ["U0ALICE", "U0BOB", *people])
     return text.replace('contributors = ["U0ALICE", "U0BOB"]', f"contributors = [{listed}]")
+
+
+def _later(monkeypatch, *, minutes: int) -> None:
+    """Real time moves on (leases and in-doubt digests are about real time, not `--at`)."""
+    import jobs.delivery as delivery
+
+    moved = datetime.now(UTC) + timedelta(minutes=minutes)
+    monkeypatch.setattr(delivery, "wall_clock", lambda: moved)

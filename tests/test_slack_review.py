@@ -478,3 +478,17 @@ def test_a_draft_slack_refused_to_post_is_posted_by_the_next_job_run(env, org, s
     main(["jobs", "run", "review-nudges", "--at", "2027-02-10T10:35:00+00:00"])
     assert len(served.fake.messages["C0MKTREVIEW"]) == 1
     assert _status(served) == "in_review"
+
+
+def test_a_cancelled_post_cannot_be_approved_afterwards(env, org, served: Served):
+    buttons, root = _submitted_for_review(served)
+    with served.runtime.session() as session:
+        slot = session.exec(select(Slot).where(Slot.topic == "Launch post")).one()
+    served.slack.block_action(
+        "U0MKTLEAD", "cancel_slot", value=str(slot.id), channel_id="D0MKTLEAD", message_ts="7.0"
+    )
+    served.fake.wait_for("chat.update", where=lambda c: c["channel"] == "D0MKTLEAD")
+    _click(served, "U0OVERALL", buttons["review_approve"], root)
+    [refused] = served.fake.wait_for("response_url")
+    assert "no longer in review" in refused["text"]
+    assert _status(served) == "cancelled"

@@ -62,7 +62,12 @@ def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetim
     if not repo.first_time(session, event_id, now):
         return ReplyOutcome(ReplyKind.DUPLICATE)
     digest = nudge_repo.by_message(session, channel=reply.channel, ts=reply.thread_ts)
-    if digest is None or digest.id is None or digest.recipient != reply.user_id:
+    if (
+        digest is None
+        or digest.id is None
+        or digest.recipient != reply.user_id
+        or digest.kind != "reminder"  # escalations and reports are not asking for a draft
+    ):
         return ReplyOutcome(ReplyKind.IGNORED)
     open_items = [
         i

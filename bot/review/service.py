@@ -40,6 +40,7 @@ class ReviewRefusal(StrEnum):
     NOT_YET = "not_yet"  # the leader step comes after the department's approval
     NOT_OVERALL = "not_overall"
     NOT_PUBLISHER = "not_publisher"
+    NOT_IN_REVIEW = "not_in_review"  # cancelled, handed back or otherwise taken out of review
     NOT_APPROVED = "not_approved"
 
 
@@ -60,11 +61,14 @@ def decide_review(
     version: int,
     latest_version: int,
     existing: Verdict | None,
+    in_review: bool = True,
 ) -> ReviewDecision:
     if not roles.reviews(department_id):
         return ReviewDecision(False, ReviewRefusal.NOT_REVIEWER)
     if roles.user_id == author_id:
         return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+    if not in_review and existing is None:
+        return ReviewDecision(False, ReviewRefusal.NOT_IN_REVIEW)
     if version < latest_version:
         return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
     if existing is not None:
@@ -131,6 +135,7 @@ def record_verdict(
         version=draft.version,
         latest_version=max(d.version for d in repo.versions(session, slot.id)),
         existing=repo.verdict_on(session, draft_id),
+        in_review=slot.status == SlotStatus.IN_REVIEW.value,
     )
     if not decision.allowed:
         return decision
@@ -165,6 +170,9 @@ def decide_leader_step(
     author_id: str,
     department_verdict: Verdict | None,
     existing: LeaderApproval | None,
+    version: int = 1,
+    latest_version: int = 1,
+    in_review: bool = True,
 ) -> ReviewDecision:
     """Posts for a leader's account: after the department approves, an overall coordinator."""
     if department_verdict is None or department_verdict.outcome != Outcome.APPROVED.value:
@@ -173,6 +181,10 @@ def decide_leader_step(
         return ReviewDecision(False, ReviewRefusal.NOT_OVERALL)
     if roles.user_id == author_id:
         return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+    if version < latest_version:
+        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
+    if not in_review and existing is None:
+        return ReviewDecision(False, ReviewRefusal.NOT_IN_REVIEW)
     if existing is not None:
         return ReviewDecision(
             False,
@@ -202,6 +214,9 @@ def record_leader_step(
         author_id=draft.author_id,
         department_verdict=repo.verdict_on(session, draft_id),
         existing=session.get(LeaderApproval, draft_id),
+        version=draft.version,
+        latest_version=max(d.version for d in repo.versions(session, slot.id)),
+        in_review=slot.status == SlotStatus.IN_REVIEW.value,
     )
     if not decision.allowed:
         return decision

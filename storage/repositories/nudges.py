@@ -96,9 +96,11 @@ def fail(session: Session, digest_id: int, *, error: str) -> None:
     )
 
 
-def in_doubt(session: Session) -> Sequence[Digest]:
+def in_doubt(session: Session, *, claimed_before: datetime) -> Sequence[Digest]:
     """Digests claimed but never confirmed: a run died between claiming and confirming."""
-    return session.exec(select(Digest).where(Digest.state == "sending")).all()
+    return session.exec(
+        select(Digest).where(Digest.state == "sending", col(Digest.created_at) < claimed_before)
+    ).all()
 
 
 def abandon(session: Session, digest_id: int, now: datetime) -> None:
