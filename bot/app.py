@@ -120,7 +120,10 @@ def stop_http_server(server: Any) -> None:
     """Let in-flight requests finish, then close the server from inside its own loop (via its
     trigger), so the loop never selects on a socket closed under it and then exits."""
     server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-    server.trigger.pull_trigger(server.close)
+    try:
+        server.trigger.pull_trigger(server.close)
+    except OSError:  # the loop has already gone: close directly
+        server.close()
 
 
 def run_socket_mode(app: App, settings: Settings) -> None:
