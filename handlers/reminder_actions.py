@@ -282,10 +282,8 @@ def reassign(
         f"by {mention(click.user_id)}."
     )
     _resolve(client, click, item, outcome)
-    tz = _tz(runtime, client, click.selected_user)
-    _, blocks = reminder_digest(click.selected_user, [item], tz, runtime.now())
-    client.chat_postMessage(
-        channel=click.selected_user, text=f"You've been given a post: {item.topic}", blocks=blocks
+    _send_reminder_now(
+        runtime, client, item.slot_id, click.selected_user, f"assigned:{click.user_id}"
     )
 
 
@@ -325,8 +323,7 @@ def remind_again(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     """A coordinator nudges the contributor of a late post once more, right now."""
-    from jobs.delivery import Outcome, deliver
-    from jobs.registry import JobContext
+    from jobs.delivery import Outcome
 
     runtime, click = runtime_of(context), BlockAction.from_body(body)
     with runtime.session() as session:
@@ -336,15 +333,8 @@ def remind_again(
     if not decision.allowed or slot is None or slot.id is None:
         _say_no(respond, decision)
         return
-    now = runtime.now()
-    tz = _tz(runtime, client, slot.contributor_id)
-    delivery = deliver(
-        JobContext(runtime=runtime, client=client, at=now),
-        recipient=slot.contributor_id,
-        kind="reminder",
-        items=[(slot.id, f"again:{now:%Y-%m-%dT%H:%M:%S}:{click.user_id}")],
-        render=lambda shown: reminder_digest(slot.contributor_id, shown, tz, now),
-        event="reminded_again",
+    delivery = _send_reminder_now(
+        runtime, client, slot.id, slot.contributor_id, f"again:{click.user_id}"
     )
     said = (
         f"Reminded {mention(slot.contributor_id)} again."
@@ -352,3 +342,23 @@ def remind_again(
         else f"Couldn't reach {mention(slot.contributor_id)} ({delivery.error or 'try later'})."
     )
     respond(text=said, response_type="ephemeral", replace_original=False)
+
+
+def _send_reminder_now(
+    runtime: Runtime, client: WebClient, slot_id: int, user_id: str, why: str
+) -> Any:
+    """A one-slot reminder digest, sent and recorded like the job's: a reply in its thread is
+    the draft, and it is never sent twice."""
+    from jobs.delivery import deliver
+    from jobs.registry import JobContext
+
+    now = runtime.now()
+    tz = _tz(runtime, client, user_id)
+    return deliver(
+        JobContext(runtime=runtime, client=client, at=now),
+        recipient=user_id,
+        kind="reminder",
+        items=[(slot_id, f"{why}:{now:%Y-%m-%dT%H:%M:%S}")],
+        render=lambda shown: reminder_digest(user_id, shown, tz, now),
+        event="reminded_again" if why.startswith("again") else "assigned",
+    )

@@ -233,8 +233,14 @@ def test_hand_back_reaches_the_coordinator_who_reassigns(env, org, served: Serve
     served.fake.wait_for("chat.update", 2)  # the digest earlier, then the lead's message
     reassigned = _slot(served, "Launch post")
     assert (reassigned.contributor_id, reassigned.status) == ("U0BOB", "planned")
-    to_bob = served.fake.wait_for("chat.postMessage", 3)[-1]
-    assert to_bob["channel"] == "U0BOB" and "Launch post" in json.dumps(to_bob["blocks"])
+    [to_bob] = served.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U0BOB")
+    assert "Launch post" in json.dumps(to_bob["blocks"])
+    # It is a real reminder: Bob's reply in its thread is his draft.
+    bob_ts = served.fake.messages["D0BOB"][-1]["ts"]
+    _until_confirmed(served, "D0BOB", bob_ts)
+    _reply(served, "D0BOB", bob_ts, "U0BOB", "Bob's take")
+    served.fake.wait_for("chat.postMessage", where=lambda c: c.get("thread_ts") == bob_ts)
+    assert [(d.author_id, d.text) for d in _drafts(served)] == [("U0BOB", "Bob's take")]
 
 
 def test_app_home_shows_the_draft_and_the_reminders(env, org, served: Served):
@@ -248,3 +254,18 @@ def test_app_home_shows_the_draft_and_the_reminders(env, org, served: Served):
     assert "Your latest drafts" in rendered and "Launch post* v1" in rendered
     assert "&lt;!channel&gt;" in rendered and "<!channel>" not in rendered
     assert ":bell: 1" in rendered  # the reminder sent for it
+
+
+def _until_confirmed(served: Served, channel: str, ts: str) -> None:
+    """The bot records a message as sent just after Slack accepts it; a person replies later."""
+    import time
+
+    from storage.repositories.nudges import by_message
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        with served.runtime.session() as session:
+            if by_message(session, channel=channel, ts=ts) is not None:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"{channel}/{ts} was never recorded as sent")

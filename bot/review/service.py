@@ -72,12 +72,7 @@ def decide_review(
     if version < latest_version:
         return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
     if existing is not None:
-        return ReviewDecision(
-            False,
-            ReviewRefusal.ALREADY_DECIDED,
-            decided_by=existing.decided_by,
-            decided_outcome=existing.outcome,
-        )
+        return _already(existing)
     return ReviewDecision(True)
 
 
@@ -89,6 +84,15 @@ def _draft_and_slot(session: Session, draft_id: int) -> tuple[Draft, Slot] | Non
     return draft, slot
 
 
+def _already(first: Verdict | LeaderApproval | None) -> ReviewDecision:
+    return ReviewDecision(
+        False,
+        ReviewRefusal.ALREADY_DECIDED,
+        decided_by=first.decided_by if first else None,
+        decided_outcome=first.outcome if first else None,
+    )
+
+
 def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> ReviewDecision | None:
     """Store a decision unless one exists for that draft (the primary key sees to it, even for
     two coordinators in the same instant). Returns the refusal naming the first decider."""
@@ -97,13 +101,7 @@ def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> Review
             session.add(decision)
     except IntegrityError:
         session.expire_all()
-        first = session.get(type(decision), decision.draft_id)
-        return ReviewDecision(
-            False,
-            ReviewRefusal.ALREADY_DECIDED,
-            decided_by=first.decided_by if first else None,
-            decided_outcome=first.outcome if first else None,
-        )
+        return _already(session.get(type(decision), decision.draft_id))
     return None
 
 
@@ -186,12 +184,7 @@ def decide_leader_step(
     if not in_review and existing is None:
         return ReviewDecision(False, ReviewRefusal.NOT_IN_REVIEW)
     if existing is not None:
-        return ReviewDecision(
-            False,
-            ReviewRefusal.ALREADY_DECIDED,
-            decided_by=existing.decided_by,
-            decided_outcome=existing.outcome,
-        )
+        return _already(existing)
     return ReviewDecision(True)
 
 
