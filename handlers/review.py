@@ -20,6 +20,7 @@ from bot.review.service import (
     decide_leader_step,
     decide_publish,
     decide_review,
+    is_reviewable,
     mark_published,
     record_leader_step,
     record_verdict,
@@ -27,7 +28,6 @@ from bot.review.service import (
     review_material,
 )
 from bot.runtime import Runtime
-from bot.schedule.status import SlotStatus
 from handlers.context import runtime_of
 from handlers.ids import Action, Callback
 from handlers.payloads import BlockAction, ViewSubmission
@@ -125,7 +125,7 @@ def _check(runtime: Runtime, draft_id: int, user_id: str) -> ReviewDecision:
             version=draft.version,
             latest_version=max(d.version for d in repo.versions(session, slot.id or 0)),
             existing=repo.verdict_on(session, draft_id),
-            in_review=slot.status == SlotStatus.IN_REVIEW.value,
+            in_review=is_reviewable(slot),
         )
 
 

@@ -84,6 +84,16 @@ def _draft_and_slot(session: Session, draft_id: int) -> tuple[Draft, Slot] | Non
     return draft, slot
 
 
+# A version can be decided while its post waits in review, including the instant between its
+# message reaching Slack and the slot being marked "in review". Cancelled, handed-back,
+# rejected or published posts cannot.
+REVIEWABLE = frozenset({SlotStatus.DRAFTED.value, SlotStatus.IN_REVIEW.value})
+
+
+def is_reviewable(slot: Slot) -> bool:
+    return slot.status in REVIEWABLE
+
+
 def _already(first: Verdict | LeaderApproval | None) -> ReviewDecision:
     return ReviewDecision(
         False,
@@ -133,7 +143,7 @@ def record_verdict(
         version=draft.version,
         latest_version=max(d.version for d in repo.versions(session, slot.id)),
         existing=repo.verdict_on(session, draft_id),
-        in_review=slot.status == SlotStatus.IN_REVIEW.value,
+        in_review=is_reviewable(slot),
     )
     if not decision.allowed:
         return decision
@@ -209,7 +219,7 @@ def record_leader_step(
         existing=session.get(LeaderApproval, draft_id),
         version=draft.version,
         latest_version=max(d.version for d in repo.versions(session, slot.id)),
-        in_review=slot.status == SlotStatus.IN_REVIEW.value,
+        in_review=is_reviewable(slot),
     )
     if not decision.allowed:
         return decision
