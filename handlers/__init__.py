@@ -18,10 +18,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
+from bot.slack.ids import Action, Callback
 from handlers import draft_command, reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
-from handlers.ids import Action, Callback
 from handlers.messages import pick_slot, thread_reply
 from handlers.social_command import handle_social
 

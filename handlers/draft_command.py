@@ -19,12 +19,12 @@ from bot.drafts.service import (
 )
 from bot.organisation.platforms import Platform, parse_platform
 from bot.schedule.timing import local_to_utc
+from bot.slack.views.draft_command import AD_HOC, draft_command_modal
+from bot.slack.views.modals import IMAGE, SPONSORED
+from bot.slack.views.notices import draft_received, refusal
 from handlers.context import runtime_of
 from handlers.payloads import ViewSubmission
 from handlers.review import post_for_review
-from handlers.views.draft_command import AD_HOC, draft_command_modal
-from handlers.views.modals import IMAGE, SPONSORED
-from handlers.views.notices import draft_received, refusal
 from storage.models import Slot
 
 
@@ -145,7 +145,7 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
 
 def home_draft(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """The App Home's "Submit a draft" button: the same modal as `/social draft`."""
-    from bot.people import timezone_of
+    from bot.slack.people import timezone_of
     from handlers.payloads import BlockAction
 
     runtime, click = runtime_of(context), BlockAction.from_body(body)

@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 
 from bot.home import home_for
 from bot.organisation.directory import Directory, NoOrganisation
-from bot.people import timezone_of
 from bot.runtime import Runtime
+from bot.slack.people import timezone_of
+from bot.slack.views.home import home_view
 from handlers.context import runtime_of
 from handlers.payloads import AppHomeOpened
-from handlers.views.home import home_view
 from storage.repositories import people as people_repo
 
 

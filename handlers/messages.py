@@ -8,13 +8,13 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.drafts.replies import Reply, ReplyKind, ReplyOutcome, receive_reply, resolve_pending
+from bot.slack.ids import Action
+from bot.slack.views.common import section
+from bot.slack.views.notices import draft_received, refusal
 from handlers.context import runtime_of
-from handlers.ids import Action
 from handlers.payloads import BlockAction, MessageEvent
 from handlers.reminder_actions import refresh_digest
 from handlers.review import post_for_review
-from handlers.views.common import section
-from handlers.views.notices import draft_received, refusal
 
 KEPT_FILE_FIELDS = ("id", "name", "mimetype", "permalink")
 

@@ -23,21 +23,21 @@ from bot.drafts.service import (
 from bot.nudges import actions
 from bot.nudges.digests import DigestItem, digest_items, slot_item
 from bot.organisation.platforms import Platform
-from bot.people import timezone_of
 from bot.runtime import Runtime
-from handlers.context import runtime_of
-from handlers.ids import Action
-from handlers.payloads import BlockAction, ViewSubmission
-from handlers.review import post_for_review
-from handlers.views.common import escape, mention
-from handlers.views.digest import reminder_digest
-from handlers.views.modals import IMAGE, SPONSORED, draft_modal, hand_back_modal, read_metadata
-from handlers.views.notices import (
+from bot.slack.ids import Action
+from bot.slack.people import timezone_of
+from bot.slack.views.common import escape, mention
+from bot.slack.views.digest import reminder_digest
+from bot.slack.views.modals import IMAGE, SPONSORED, draft_modal, hand_back_modal, read_metadata
+from bot.slack.views.notices import (
     draft_received,
     handed_back_message,
     refusal,
     resolved_message,
 )
+from handlers.context import runtime_of
+from handlers.payloads import BlockAction, ViewSubmission
+from handlers.review import post_for_review
 from storage.models import Slot
 from storage.repositories import nudges as nudge_repo
 

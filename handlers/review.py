@@ -28,11 +28,11 @@ from bot.review.service import (
     review_material,
 )
 from bot.runtime import Runtime
+from bot.slack.ids import Action, Callback
+from bot.slack.views.common import escape, mention, section
+from bot.slack.views.review import decided_message, reason_modal, review_message
 from handlers.context import runtime_of
-from handlers.ids import Action, Callback
 from handlers.payloads import BlockAction, ViewSubmission
-from handlers.views.common import escape, mention, section
-from handlers.views.review import decided_message, reason_modal, review_message
 from storage.models import Draft, LeaderApproval, Slot
 from storage.repositories import nudges as nudge_repo
 from storage.repositories import reviews as repo

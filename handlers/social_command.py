@@ -9,18 +9,18 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.organisation.directory import NoOrganisation
-from bot.people import timezone_of
 from bot.runtime import Runtime
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
 from bot.schedule.timing import Month
+from bot.slack.people import timezone_of
+from bot.slack.views.help import help_message
+from bot.slack.views.history import history_message
+from bot.slack.views.rules import rules_message
+from bot.slack.views.schedule import refusal_message, schedule_message
 from handlers.context import runtime_of
 from handlers.draft_command import open_draft_command
 from handlers.payloads import SlashCommand
-from handlers.views.help import help_message
-from handlers.views.history import history_message
-from handlers.views.rules import rules_message
-from handlers.views.schedule import refusal_message, schedule_message
 from storage.models import Slot
 from storage.repositories.slots import history as slot_history
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from bot.nudges.plan import is_quiet
-from bot.people import timezones_for
-from handlers.views.escalation import late_for_coordinator, weekly_late_digest
+from bot.slack.people import timezones_for
+from bot.slack.views.escalation import late_for_coordinator, weekly_late_digest
 from jobs.delivery import Outcome, deliver, leased
 from jobs.registry import Job, JobContext
 from storage.repositories import nudges as repo

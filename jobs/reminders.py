@@ -10,8 +10,8 @@ from datetime import datetime
 
 from bot.nudges.plan import plan_reminder
 from bot.nudges.service import cadences
-from bot.people import timezones_for
-from handlers.views.digest import reminder_digest
+from bot.slack.people import timezones_for
+from bot.slack.views.digest import reminder_digest
 from jobs.delivery import Outcome, deliver, leased
 from jobs.registry import Job, JobContext
 from jobs.undeliverable import report_undeliverable

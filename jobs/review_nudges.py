@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.organisation.directory import Directory
 from bot.organisation.roles import Role
 from bot.review.waiting import is_away, working_hours_between
-from handlers.views.common import mention
+from bot.slack.views.common import mention
 from jobs.delivery import Outcome, deliver, leased
 from jobs.registry import Job, JobContext
 from storage.models import Slot

@@ -6,7 +6,7 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
-from handlers.views.common import Block, escape, mention, section, when
+from bot.slack.views.common import Block, escape, mention, section, when
 from jobs.delivery import Delivery, Outcome, deliver
 from jobs.registry import JobContext
 

@@ -13,8 +13,8 @@ from bot.schedule.reader import ScheduleAnswer
 from bot.schedule.service import DepartmentMonth, SlotView
 from bot.schedule.status import SlotStatus
 from bot.schedule.timing import Month
-from handlers.views.home import home_view
-from handlers.views.schedule import schedule_message
+from bot.slack.views.home import home_view
+from bot.slack.views.schedule import schedule_message
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
-from handlers.views.common import Block, context, divider, escape, header, mention, section, when
-from handlers.views.controls import slot_controls
+from bot.slack.views.common import Block, context, divider, escape, header, mention, section, when
+from bot.slack.views.controls import slot_controls
 
 MAX_ITEMS = 12
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
 from bot.schedule.status import SlotStatus
-from handlers.views.common import Block, escape, header, mention, pack_lines, section, when
+from bot.slack.views.common import Block, escape, header, mention, pack_lines, section, when
 from storage.models import Slot, SlotEvent
 
 

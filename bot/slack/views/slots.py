@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule.service import SlotView
 from bot.schedule.status import SlotStatus
-from handlers.views.common import escape, mention, when
+from bot.slack.views.common import escape, mention, when
 
 
 def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:

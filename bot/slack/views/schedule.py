@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.schedule.reader import ScheduleAnswer, ScheduleRefusal, ScheduleRefused
 from bot.schedule.service import DepartmentMonth
 from bot.schedule.status import SlotStatus
-from handlers.views.common import (
+from bot.slack.views.common import (
     MAX_MESSAGE_BLOCKS,
     Block,
     context,
@@ -19,7 +19,7 @@ from handlers.views.common import (
     pack_lines,
     section,
 )
-from handlers.views.slots import slot_line
+from bot.slack.views.slots import slot_line
 
 
 def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, list[Block]]:

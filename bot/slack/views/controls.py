@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.ids import Action
-from handlers.views.common import Block
+from bot.slack.ids import Action
+from bot.slack.views.common import Block
 
 
 def slot_controls(

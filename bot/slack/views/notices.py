@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from bot.drafts.service import Refusal
 from bot.nudges.digests import DigestItem
-from handlers.views.common import Block, context, escape, mention, section, when
-from handlers.views.controls import slot_controls
+from bot.slack.views.common import Block, context, escape, mention, section, when
+from bot.slack.views.controls import slot_controls
 
 REFUSALS = {
     Refusal.NO_SUCH_SLOT: "That post no longer exists.",

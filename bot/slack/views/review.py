@@ -10,8 +10,8 @@ from typing import Any
 from bot.drafts.checks import Level
 from bot.organisation.platforms import Platform
 from bot.review.service import Outcome, ReviewMaterial
-from handlers.ids import Action, Callback
-from handlers.views.common import Block, context, escape, mention, section
+from bot.slack.ids import Action, Callback
+from bot.slack.views.common import Block, context, escape, mention, section
 
 VERDICT_LINE = {
     Outcome.APPROVED.value: ":white_check_mark: *Approved*",

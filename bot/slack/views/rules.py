@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
 from bot.schedule.rules import RuleView
-from handlers.views.common import (
+from bot.slack.views.common import (
     MAX_MESSAGE_BLOCKS,
     Block,
     context,
@@ -16,7 +16,7 @@ from handlers.views.common import (
     section,
     when,
 )
-from handlers.views.controls import slot_controls
+from bot.slack.views.controls import slot_controls
 
 
 def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.organisation.roles import Role, Roles
-from handlers.views.common import Block, context, header, mention, section
+from bot.slack.views.common import Block, context, header, mention, section
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.home import HomeModel
-from handlers.ids import Action
-from handlers.views.common import (
+from bot.slack.ids import Action
+from bot.slack.views.common import (
     MAX_HOME_BLOCKS,
     Block,
     context,
@@ -20,8 +20,8 @@ from handlers.views.common import (
     section,
     when,
 )
-from handlers.views.schedule import overview_lines
-from handlers.views.slots import slot_line
+from bot.slack.views.schedule import overview_lines
+from bot.slack.views.slots import slot_line
 
 
 def home_view(model: HomeModel, reader_tz: ZoneInfo) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
-from handlers.ids import Callback
-from handlers.views.common import when
-from handlers.views.modals import image_input, sponsored_checkbox
+from bot.slack.ids import Callback
+from bot.slack.views.common import when
+from bot.slack.views.modals import image_input, sponsored_checkbox
 from storage.models import Slot
 
 AD_HOC = "new"

@@ -7,8 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
-from handlers.ids import Callback
-from handlers.views.common import Block, escape, section, when
+from bot.slack.ids import Callback
+from bot.slack.views.common import Block, escape, section, when
 
 
 def _metadata(slot_id: int, channel: str | None, ts: str | None) -> str:

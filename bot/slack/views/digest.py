@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
 from bot.schedule.status import SlotStatus
-from handlers.ids import Action
-from handlers.views.common import Block, context, divider, escape, mention, section, when
+from bot.slack.ids import Action
+from bot.slack.views.common import Block, context, divider, escape, mention, section, when
 
 MAX_ITEMS = 12  # 3 blocks each keeps a digest inside Slack's 50
 
