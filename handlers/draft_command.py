@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.decisions import Decision
 from bot.drafts.service import (
-    Decision,
     DraftInput,
     check_text,
     content_checks,
@@ -21,7 +21,8 @@ from bot.organisation.platforms import Platform, parse_platform
 from bot.schedule.timing import local_to_utc
 from bot.slack.views.draft_command import AD_HOC, draft_command_modal
 from bot.slack.views.modals import IMAGE, SPONSORED
-from bot.slack.views.notices import draft_received, refusal
+from bot.slack.views.notices import draft_received
+from bot.slack.views.refusals import refusal
 from handlers.context import runtime_of
 from handlers.payloads import ViewSubmission
 from handlers.review import post_for_review
@@ -38,7 +39,7 @@ def open_draft_command(
 
 def _problems(submission: ViewSubmission) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not check_text(submission.text("text")).allowed and not submission.files(IMAGE):
+    if not check_text(submission.text("text")).ok and not submission.files(IMAGE):
         errors["text"] = "The draft is empty."
     if submission.selected("slot") == AD_HOC:
         if not parse_platform(submission.selected("platform")):
@@ -135,7 +136,7 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
         if isinstance(result, Decision):
             session.rollback()  # an ad-hoc slot without its draft is not kept
     if isinstance(result, Decision):
-        client.chat_postMessage(channel=user, text=refusal(result.reason, result.details))
+        client.chat_postMessage(channel=user, text=refusal(result))
         return
     post_for_review(runtime, client, result.draft_id)
     client.chat_postMessage(

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot.drafts.replies import Reply, ReplyKind, ReplyOutcome, receive_reply, resolve_pending
 from bot.slack.ids import Action
 from bot.slack.views.common import section
-from bot.slack.views.notices import draft_received, refusal
+from bot.slack.views.notices import draft_received
+from bot.slack.views.refusals import refusal
 from handlers.context import runtime_of
 from handlers.payloads import BlockAction, MessageEvent
 from handlers.reminder_actions import refresh_digest
@@ -59,7 +60,7 @@ def pick_slot(
             now=runtime.now(),
         )
     if outcome.kind is ReplyKind.REFUSED:
-        text = refusal(outcome.reason, outcome.details)
+        text = refusal(outcome.refusal)
         respond(text=text, response_type="ephemeral", replace_original=False)
         return
     if outcome.kind is ReplyKind.SUBMITTED and click.channel_id and click.message_ts:
@@ -105,6 +106,4 @@ def _answer(
             "didn't save that reply.",
         )
     else:
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=refusal(outcome.reason, outcome.details)
-        )
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=refusal(outcome.refusal))

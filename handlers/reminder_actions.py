@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.decisions import Decision, refuse
 from bot.drafts.service import (
-    Decision,
     DraftInput,
+    Refusal,
+    SlotFacts,
     Submitted,
     check_text,
     content_checks,
@@ -32,9 +34,9 @@ from bot.slack.views.modals import IMAGE, SPONSORED, draft_modal, hand_back_moda
 from bot.slack.views.notices import (
     draft_received,
     handed_back_message,
-    refusal,
     resolved_message,
 )
+from bot.slack.views.refusals import refusal
 from handlers.context import runtime_of
 from handlers.payloads import BlockAction, ViewSubmission
 from handlers.review import post_for_review
@@ -42,8 +44,8 @@ from storage.models import Slot
 from storage.repositories import nudges as nudge_repo
 
 
-def _say_no(respond: Respond, decision: Decision) -> None:
-    respond(text=refusal(decision.reason), response_type="ephemeral", replace_original=False)
+def _say_no(respond: Respond, decision: Decision[Refusal] | None) -> None:
+    respond(text=refusal(decision), response_type="ephemeral", replace_original=False)
 
 
 def _tz(runtime: Runtime, client: WebClient, user_id: str) -> ZoneInfo:
@@ -79,7 +81,7 @@ def _item_for(runtime: Runtime, click: BlockAction, respond: Respond) -> DigestI
         return None
     if item.contributor_id != click.user_id:
         respond(
-            text=refusal(actions.Refusal.NOT_YOURS),
+            text=refusal(refuse(actions.Refusal.NOT_YOURS)),
             response_type="ephemeral",
             replace_original=False,
         )
@@ -140,8 +142,8 @@ def ack_draft(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     an empty draft, or one that breaks a hard content rule for its platform."""
     submission = ViewSubmission.from_body(body)
     decision = check_text(submission.text("text"))
-    if not decision.allowed:
-        ack(response_action="errors", errors={"text": refusal(decision.reason)})
+    if not decision.ok:
+        ack(response_action="errors", errors={"text": refusal(decision)})
         return
     slot_id, _, _ = read_metadata(submission.private_metadata)
     runtime = runtime_of(context)
@@ -172,7 +174,7 @@ def _draft_input(submission: ViewSubmission) -> DraftInput:
 
 def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     runtime, submission = runtime_of(context), ViewSubmission.from_body(body)
-    if not check_text(submission.text("text")).allowed:
+    if not check_text(submission.text("text")).ok:
         return  # ack_draft already showed the problem on the form (Bolt runs this regardless)
     slot_id, channel, ts = read_metadata(submission.private_metadata)
     draft = _draft_input(submission)
@@ -188,9 +190,7 @@ def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContex
         )
         item = slot_item(session, slot_id) if slot_id else None
     if isinstance(result, Decision):
-        client.chat_postMessage(
-            channel=submission.user_id, text=refusal(result.reason, result.details)
-        )
+        client.chat_postMessage(channel=submission.user_id, text=refusal(result))
         return
     _confirm(runtime, client, result, item, channel, ts, submission.user_id)
 
@@ -243,7 +243,8 @@ def hand_back_submitted(body: dict[str, Any], client: WebClient, context: BoltCo
         item = slot_item(session, slot_id) if slot_id else None
     if isinstance(result, Decision) or item is None:
         client.chat_postMessage(
-            channel=submission.user_id, text=refusal(getattr(result, "reason", None))
+            channel=submission.user_id,
+            text=refusal(result if isinstance(result, Decision) else None),
         )
         return
     coordinators = directory.coordinators_of(result.department_id) or directory.overall_coordinators
@@ -275,7 +276,7 @@ def reassign(
         )
         item = slot_item(session, click.slot_id) if click.slot_id else None
     if isinstance(result, Decision) or item is None:
-        _say_no(respond, result if isinstance(result, Decision) else Decision(False))
+        _say_no(respond, result if isinstance(result, Decision) else None)
         return
     outcome = (
         f":arrows_counterclockwise: Reassigned to {mention(click.selected_user)} "
@@ -301,7 +302,7 @@ def cancel_slot(
         )
         item = slot_item(session, click.slot_id) if click.slot_id else None
     if isinstance(result, Decision) or item is None:
-        _say_no(respond, result if isinstance(result, Decision) else Decision(False))
+        _say_no(respond, result if isinstance(result, Decision) else None)
         return
     _resolve(
         client, click, item, f":heavy_multiplication_x: Cancelled by {mention(click.user_id)}."
@@ -329,8 +330,10 @@ def remind_again(
     with runtime.session() as session:
         directory = runtime.organisation(session)
         slot = session.get(Slot, click.slot_id or 0)
-        decision = decide_coordinator_action(roles=directory.roles(click.user_id), slot=slot)
-    if not decision.allowed or slot is None or slot.id is None:
+        decision = decide_coordinator_action(
+            roles=directory.roles(click.user_id), slot=SlotFacts.of(slot)
+        )
+    if not decision.ok or slot is None or slot.id is None:
         _say_no(respond, decision)
         return
     delivery = _send_reminder_now(

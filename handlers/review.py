@@ -12,16 +12,14 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.decisions import Decision
 from bot.review.service import (
     Outcome,
     ReviewDecision,
     ReviewMaterial,
-    ReviewRefusal,
-    decide_leader_step,
     decide_publish,
-    decide_review,
-    is_reviewable,
     mark_published,
+    may_decide,
     record_leader_step,
     record_verdict,
     remember_posted,
@@ -30,12 +28,12 @@ from bot.review.service import (
 from bot.runtime import Runtime
 from bot.slack.ids import Action, Callback
 from bot.slack.views.common import escape, mention, section
+from bot.slack.views.refusals import refusal
 from bot.slack.views.review import decided_message, reason_modal, review_message
 from handlers.context import runtime_of
 from handlers.payloads import BlockAction, ViewSubmission
-from storage.models import Draft, LeaderApproval, Slot
+from storage.models import Draft, Slot
 from storage.repositories import nudges as nudge_repo
-from storage.repositories import reviews as repo
 
 log = logging.getLogger("socialbot.review")
 
@@ -74,58 +72,16 @@ def post_for_review(runtime: Runtime, client: WebClient, draft_id: int) -> bool:
     return True
 
 
-ALREADY = {
-    Outcome.APPROVED.value: "approved this version",
-    Outcome.CHANGES_REQUESTED.value: "asked for changes to this version",
-    Outcome.REJECTED.value: "rejected this version",
-}
-
-
-def refusal_text(decision: ReviewDecision, department: str = "this department") -> str:
-    if decision.reason is ReviewRefusal.NOT_REVIEWER:
-        return (
-            f"Only {department}'s coordinators and the overall coordinators can decide on "
-            "drafts. Nothing was changed."
-        )
-    if decision.reason is ReviewRefusal.NOT_IN_REVIEW:
-        return "This post is no longer in review (cancelled or handed back). Nothing was changed."
-    if decision.reason is ReviewRefusal.NOT_PUBLISHER:
-        return "Only the author and the department's coordinators can mark this published."
-    if decision.reason is ReviewRefusal.NOT_APPROVED:
-        return "Only an approved post can be marked published."
-    if decision.reason is ReviewRefusal.NOT_OVERALL:
-        return "The second approval of a leader's post is for the overall coordinators."
-    if decision.reason is ReviewRefusal.NOT_YET:
-        return "The department approves first; this step comes after."
-    if decision.reason is ReviewRefusal.OWN_DRAFT:
-        return "You can't decide on your own draft: another coordinator needs to."
-    if decision.reason is ReviewRefusal.OLD_VERSION:
-        return (
-            f"This is an older version. The latest is v{decision.latest_version}, further down "
-            "this thread: decide on that one."
-        )
-    if decision.reason is ReviewRefusal.ALREADY_DECIDED:
-        done = ALREADY.get(decision.decided_outcome or "", "decided on it")
-        return f"{mention(decision.decided_by or '')} already {done}. Nothing was changed."
-    return "That draft no longer exists."
-
-
-def _check(runtime: Runtime, draft_id: int, user_id: str) -> ReviewDecision:
-    """The same rules record_verdict applies, asked before opening a modal."""
+def _check(
+    runtime: Runtime, draft_id: int, user_id: str, *, leader_step: bool = False
+) -> ReviewDecision:
     with runtime.session() as session:
-        directory = runtime.organisation(session)
-        draft = session.get(Draft, draft_id)
-        slot = session.get(Slot, draft.slot_id) if draft else None
-        if draft is None or slot is None:
-            return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
-        return decide_review(
-            roles=directory.roles(user_id),
-            author_id=draft.author_id,
-            department_id=slot.department_id,
-            version=draft.version,
-            latest_version=max(d.version for d in repo.versions(session, slot.id or 0)),
-            existing=repo.verdict_on(session, draft_id),
-            in_review=is_reviewable(slot),
+        return may_decide(
+            session=session,
+            directory=runtime.organisation(session),
+            draft_id=draft_id,
+            by=user_id,
+            leader_step=leader_step,
         )
 
 
@@ -152,7 +108,7 @@ def _decide(
             reason=reason,
             now=runtime.now(),
         )
-    if isinstance(result, ReviewDecision):
+    if isinstance(result, Decision):
         return result
     material = _refresh_version(runtime, client, draft_id)
     if material.review and reason:
@@ -205,7 +161,7 @@ def leader_approve(
         leader_step=True,
     )
     if refused is not None:
-        respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
+        respond(text=refusal(refused), response_type="ephemeral", replace_original=False)
 
 
 def open_leader_reject(
@@ -213,17 +169,9 @@ def open_leader_reject(
 ) -> None:
     runtime, click = runtime_of(context), BlockAction.from_body(body)
     draft_id = int(click.value or 0)
-    with runtime.session() as session:
-        directory = runtime.organisation(session)
-        draft = session.get(Draft, draft_id)
-        decision = decide_leader_step(
-            roles=directory.roles(click.user_id),
-            author_id=draft.author_id if draft else "",
-            department_verdict=repo.verdict_on(session, draft_id),
-            existing=session.get(LeaderApproval, draft_id),
-        )
-    if not decision.allowed:
-        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
+    decision = _check(runtime, draft_id, click.user_id, leader_step=True)
+    if not decision.ok:
+        respond(text=refusal(decision), response_type="ephemeral", replace_original=False)
         return
     view = reason_modal(
         Callback.LEADER_REJECT, draft_id, "Reject for the leader", "Why is it rejected?"
@@ -241,7 +189,7 @@ def leader_reject_submitted(body: dict[str, Any], client: WebClient, context: Bo
         runtime, client, draft_id, Outcome.REJECTED, submission.user_id, reason, leader_step=True
     )
     if refused is not None:
-        client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
+        client.chat_postMessage(channel=submission.user_id, text=refusal(refused))
 
 
 def _tell_contributor(
@@ -322,7 +270,7 @@ def approve(
     runtime, click = runtime_of(context), BlockAction.from_body(body)
     refused = _decide(runtime, client, int(click.value or 0), Outcome.APPROVED, click.user_id, "")
     if refused is not None:
-        respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
+        respond(text=refusal(refused), response_type="ephemeral", replace_original=False)
 
 
 def _open_reason(
@@ -337,8 +285,8 @@ def _open_reason(
     runtime, click = runtime_of(context), BlockAction.from_body(body)
     draft_id = int(click.value or 0)
     decision = _check(runtime, draft_id, click.user_id)
-    if not decision.allowed:
-        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
+    if not decision.ok:
+        respond(text=refusal(decision), response_type="ephemeral", replace_original=False)
         return
     client.views_open(
         trigger_id=click.trigger_id, view=reason_modal(callback, draft_id, title, label)
@@ -385,7 +333,7 @@ def _submitted(
         runtime, client, int(submission.private_metadata or 0), outcome, submission.user_id, reason
     )
     if refused is not None:
-        client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
+        client.chat_postMessage(channel=submission.user_id, text=refusal(refused))
 
 
 def changes_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -414,8 +362,8 @@ def open_mark_published(
         author_id=draft.author_id,
         department_id=slot.department_id,
     )
-    if not decision.allowed:
-        respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
+    if not decision.ok:
+        respond(text=refusal(decision), response_type="ephemeral", replace_original=False)
         return
     view = reason_modal(Callback.PUBLISHED, int(click.value), "Mark as published", "The post's URL")
     client.views_open(trigger_id=click.trigger_id, view=view)
@@ -444,7 +392,7 @@ def published_submitted(body: dict[str, Any], client: WebClient, context: BoltCo
             url=url,
             now=runtime.now(),
         )
-    if not decision.allowed:
-        client.chat_postMessage(channel=submission.user_id, text=refusal_text(decision))
+    if not decision.ok:
+        client.chat_postMessage(channel=submission.user_id, text=refusal(decision))
         return
     _refresh_version(runtime, client, draft_id)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.decisions import Decision
 from bot.organisation.roles import (
-    Decision,
     Membership,
     Refusal,
     Role,
@@ -29,15 +29,15 @@ def test_contributor_sees_only_their_department():
 
 def test_coordinator_sees_only_their_department():
     coordinator = roles(Membership(Role.COORDINATOR, RESEARCH))
-    assert decide_view_department(coordinator, RESEARCH).allowed
-    assert not decide_view_department(coordinator, MARKETING).allowed
+    assert decide_view_department(coordinator, RESEARCH).ok
+    assert not decide_view_department(coordinator, MARKETING).ok
     assert coordinator.headline is Role.COORDINATOR
 
 
 def test_overall_coordinator_sees_everything():
     overall = roles(Membership(Role.OVERALL_COORDINATOR, None))
-    assert decide_view_department(overall, MARKETING).allowed
-    assert decide_view_department(overall, RESEARCH).allowed
+    assert decide_view_department(overall, MARKETING).ok
+    assert decide_view_department(overall, RESEARCH).ok
     assert overall.departments == frozenset()
 
 

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.decisions import Decision, refuse
 from bot.drafts.service import (
     OPEN_FOR_DRAFTS,
-    Decision,
     DraftInput,
     Refusal,
     Submitted,
@@ -22,6 +21,7 @@ from bot.nudges.digests import DigestItem, digest_items
 from storage.models import PendingReply
 from storage.repositories import drafts as repo
 from storage.repositories import nudges as nudge_repo
+from storage.repositories import once
 
 
 class ReplyKind(StrEnum):
@@ -54,8 +54,7 @@ class ReplyOutcome:
     item: DigestItem | None = None
     options: tuple[DigestItem, ...] = field(default=())
     pending_id: int | None = None
-    reason: Refusal | None = None
-    details: tuple[str, ...] = ()
+    refusal: Decision[Refusal] | None = None
 
 
 def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetime) -> ReplyOutcome:
@@ -86,10 +85,7 @@ def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetim
         files=json.dumps(list(reply.files)),
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(pending)
-    except IntegrityError:
+    if not once.added_once(session, pending):
         return ReplyOutcome(ReplyKind.DUPLICATE)
     return ReplyOutcome(ReplyKind.ASK, options=tuple(open_items), pending_id=pending.id)
 
@@ -105,7 +101,7 @@ def _submit(session: Session, item: DigestItem, reply: Reply, now: datetime) -> 
         now=now,
     )
     if isinstance(result, Decision):
-        return ReplyOutcome(ReplyKind.REFUSED, reason=result.reason, details=result.details)
+        return ReplyOutcome(ReplyKind.REFUSED, refusal=result)
     if result.duplicate:
         return ReplyOutcome(ReplyKind.DUPLICATE)
     return ReplyOutcome(ReplyKind.SUBMITTED, submitted=result, item=item)
@@ -117,13 +113,13 @@ def resolve_pending(
     """The author picked which slot their reply was for."""
     pending = repo.pending(session, pending_id)
     if pending is None or pending.user_id != user_id:
-        return ReplyOutcome(ReplyKind.REFUSED, reason=Refusal.NOT_YOURS)
+        return ReplyOutcome(ReplyKind.REFUSED, refusal=refuse(Refusal.NOT_YOURS))
     if pending.resolved:
         return ReplyOutcome(ReplyKind.DUPLICATE)
     items = {i.slot_id: i for i in digest_items(session, pending.digest_id)}
     item = items.get(slot_id)
     if item is None:
-        return ReplyOutcome(ReplyKind.REFUSED, reason=Refusal.NO_SUCH_SLOT)
+        return ReplyOutcome(ReplyKind.REFUSED, refusal=refuse(Refusal.NO_SUCH_SLOT))
     channel, _, ts = pending.source_key.rpartition(":")
     reply = Reply(
         channel=channel,

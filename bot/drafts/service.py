@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
+from bot.decisions import Decision, allow, refuse
 from bot.drafts.checks import Protocols, Report, check_draft
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
@@ -40,47 +41,52 @@ class Refusal(StrEnum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NOT_IN_DEPARTMENT = "not_in_department"
-    CHECKS_FAILED = "checks_failed"
+    CHECKS_FAILED = "checks_failed"  # details: each hard content rule broken
 
 
 @dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: Refusal | None = None
-    details: tuple[str, ...] = ()  # for CHECKS_FAILED: each hard rule broken
+class SlotFacts:
+    """What the rules on acting on a slot need to know about it, as plain values."""
+
+    contributor_id: str
+    department_id: int
+    status: SlotStatus
+
+    @classmethod
+    def of(cls, slot: Slot | None) -> SlotFacts | None:
+        if slot is None:
+            return None
+        return cls(slot.contributor_id, slot.department_id, SlotStatus(slot.status))
 
 
-ALLOWED = Decision(True)
-
-
-def decide_contributor_action(*, user_id: str, slot: Slot | None) -> Decision:
+def decide_contributor_action(*, user_id: str, slot: SlotFacts | None) -> Decision[Refusal]:
     """Submit, snooze or hand back: only the slot's own contributor, while it is open."""
     if slot is None:
-        return Decision(False, Refusal.NO_SUCH_SLOT)
+        return refuse(Refusal.NO_SUCH_SLOT)
     if slot.contributor_id != user_id:
-        return Decision(False, Refusal.NOT_YOURS)
-    if SlotStatus(slot.status) not in OPEN_FOR_DRAFTS:
-        return Decision(False, Refusal.NOT_OPEN)
-    return ALLOWED
+        return refuse(Refusal.NOT_YOURS)
+    if slot.status not in OPEN_FOR_DRAFTS:
+        return refuse(Refusal.NOT_OPEN)
+    return allow()
 
 
-def decide_coordinator_action(*, roles: Roles, slot: Slot | None) -> Decision:
+def decide_coordinator_action(*, roles: Roles, slot: SlotFacts | None) -> Decision[Refusal]:
     """Reassign, remind again or cancel: the department's coordinators and overall ones."""
     if slot is None:
-        return Decision(False, Refusal.NO_SUCH_SLOT)
+        return refuse(Refusal.NO_SUCH_SLOT)
     if not (roles.overall or slot.department_id in roles.coordinates):
-        return Decision(False, Refusal.NOT_COORDINATOR)
-    if SlotStatus(slot.status) in {SlotStatus.PUBLISHED, SlotStatus.CANCELLED}:
-        return Decision(False, Refusal.NOT_OPEN)
-    return ALLOWED
+        return refuse(Refusal.NOT_COORDINATOR)
+    if slot.status in {SlotStatus.PUBLISHED, SlotStatus.CANCELLED}:
+        return refuse(Refusal.NOT_OPEN)
+    return allow()
 
 
-def check_text(text: str) -> Decision:
+def check_text(text: str) -> Decision[Refusal]:
     if not text.strip():
-        return Decision(False, Refusal.EMPTY)
+        return refuse(Refusal.EMPTY)
     if len(text) > MAX_DRAFT:
-        return Decision(False, Refusal.TOO_LONG)
-    return ALLOWED
+        return refuse(Refusal.TOO_LONG)
+    return allow()
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ def submit_draft(
     source: str,
     source_key: str | None,
     now: datetime,
-) -> Submitted | Decision:
+) -> Submitted | Decision[Refusal]:
     """Store the text exactly as written. A message already stored (same source_key) is
     reported as a duplicate instead of becoming a second draft."""
     if source_key is not None:
@@ -117,16 +123,16 @@ def submit_draft(
         if existing is not None and existing.id is not None:
             return Submitted(existing.id, existing.slot_id, existing.version, duplicate=True)
     slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_contributor_action(user_id=author_id, slot=slot)
-    if not decision.allowed:
+    decision = decide_contributor_action(user_id=author_id, slot=SlotFacts.of(slot))
+    if not decision.ok:
         return decision
     checked = check_text(draft.text)
-    if not checked.allowed and not draft.files:
+    if not checked.ok and not draft.files:
         return checked
     assert slot is not None and slot.id is not None
     report = content_checks(session, Platform(slot.platform), draft, draft.sponsored)
     if report.blocked:
-        return Decision(False, Refusal.CHECKS_FAILED, tuple(f.message for f in report.hard))
+        return refuse(Refusal.CHECKS_FAILED, *(f.message for f in report.hard))
     version = repo.latest_version(session, slot.id) + 1
     row = Draft(
         slot_id=slot.id,

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.decisions import Decision, refuse
 from bot.drafts.service import (
-    Decision,
     Refusal,
+    SlotFacts,
     decide_contributor_action,
     decide_coordinator_action,
 )
@@ -31,10 +32,10 @@ class Done:
 
 def snooze(
     *, session: Session, slot_id: int, user_id: str, days: int, tz: ZoneInfo, now: datetime
-) -> Done | Decision:
+) -> Done | Decision[Refusal]:
     slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_contributor_action(user_id=user_id, slot=slot)
-    if not decision.allowed:
+    decision = decide_contributor_action(user_id=user_id, slot=SlotFacts.of(slot))
+    if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
     until = snooze_until(now, days, tz, cadences(session)[slot.department_id])
@@ -49,10 +50,10 @@ def snooze(
 
 def hand_back(
     *, session: Session, slot_id: int, user_id: str, reason: str, now: datetime
-) -> Done | Decision:
+) -> Done | Decision[Refusal]:
     slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_contributor_action(user_id=user_id, slot=slot)
-    if not decision.allowed:
+    decision = decide_contributor_action(user_id=user_id, slot=SlotFacts.of(slot))
+    if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
     slot.status = SlotStatus.HANDED_BACK.value
@@ -66,14 +67,14 @@ def hand_back(
 
 def reassign(
     *, session: Session, directory: Directory, slot_id: int, by: str, to: str, now: datetime
-) -> Done | Decision:
+) -> Done | Decision[Refusal]:
     slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_coordinator_action(roles=directory.roles(by), slot=slot)
-    if not decision.allowed:
+    decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
+    if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
     if slot.department_id not in directory.roles(to).departments:
-        return Decision(False, Refusal.NOT_IN_DEPARTMENT)
+        return refuse(Refusal.NOT_IN_DEPARTMENT)
     previous = slot.contributor_id
     slot.contributor_id = to
     slot.snoozed_until = None
@@ -91,10 +92,10 @@ def reassign(
 
 def cancel(
     *, session: Session, directory: Directory, slot_id: int, by: str, now: datetime
-) -> Done | Decision:
+) -> Done | Decision[Refusal]:
     slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_coordinator_action(roles=directory.roles(by), slot=slot)
-    if not decision.allowed:
+    decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
+    if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
     slot.status = SlotStatus.CANCELLED.value

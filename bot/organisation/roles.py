@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.decisions import Decision, allow, refuse
+
 
 class Role(StrEnum):
     OVERALL_COORDINATOR = "overall_coordinator"
@@ -78,18 +80,13 @@ class Roles:
 class Refusal(StrEnum):
     NOT_IN_PROGRAMME = "not_in_programme"
     OTHER_DEPARTMENT = "other_department"
+    UNKNOWN_DEPARTMENT = "unknown_department"
 
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: Refusal | None = None
-
-
-def decide_view_department(roles: Roles, department_id: int) -> Decision:
+def decide_view_department(roles: Roles, department_id: int) -> Decision[Refusal]:
     """Overall coordinators see every department; everyone else sees the ones they belong to."""
     if not roles.is_member:
-        return Decision(False, Refusal.NOT_IN_PROGRAMME)
+        return refuse(Refusal.NOT_IN_PROGRAMME)
     if roles.overall or department_id in roles.departments:
-        return Decision(True)
-    return Decision(False, Refusal.OTHER_DEPARTMENT)
+        return allow()
+    return refuse(Refusal.OTHER_DEPARTMENT)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from bot.decisions import Decision, allow, refuse
 from bot.drafts.checks import Report
 from bot.drafts.service import DraftInput, content_checks
 from bot.organisation.directory import Directory
@@ -21,6 +21,7 @@ from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
 from bot.schedule.status import SlotStatus
 from storage.models import Account, Department, Draft, LeaderApproval, Review, Slot, Verdict
+from storage.repositories import once
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -35,8 +36,8 @@ class ReviewRefusal(StrEnum):
     NO_SUCH_DRAFT = "no_such_draft"
     NOT_REVIEWER = "not_reviewer"
     OWN_DRAFT = "own_draft"
-    OLD_VERSION = "old_version"
-    ALREADY_DECIDED = "already_decided"
+    OLD_VERSION = "old_version"  # details: the latest version's number
+    ALREADY_DECIDED = "already_decided"  # details: who decided first, and their outcome
     NOT_YET = "not_yet"  # the leader step comes after the department's approval
     NOT_OVERALL = "not_overall"
     NOT_PUBLISHER = "not_publisher"
@@ -44,13 +45,19 @@ class ReviewRefusal(StrEnum):
     NOT_APPROVED = "not_approved"
 
 
+ReviewDecision = Decision[ReviewRefusal]
+
+
 @dataclass(frozen=True)
-class ReviewDecision:
-    allowed: bool
-    reason: ReviewRefusal | None = None
-    latest_version: int | None = None
-    decided_by: str | None = None
-    decided_outcome: str | None = None
+class Decided:
+    """A decision already stored on a version, as the rules see it."""
+
+    decided_by: str
+    outcome: str
+
+    @classmethod
+    def of(cls, row: Verdict | LeaderApproval | None) -> Decided | None:
+        return cls(row.decided_by, row.outcome) if row is not None else None
 
 
 def decide_review(
@@ -60,20 +67,20 @@ def decide_review(
     department_id: int,
     version: int,
     latest_version: int,
-    existing: Verdict | None,
+    existing: Decided | None,
     in_review: bool = True,
 ) -> ReviewDecision:
     if not roles.reviews(department_id):
-        return ReviewDecision(False, ReviewRefusal.NOT_REVIEWER)
+        return refuse(ReviewRefusal.NOT_REVIEWER)
     if roles.user_id == author_id:
-        return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+        return refuse(ReviewRefusal.OWN_DRAFT)
     if not in_review and existing is None:
-        return ReviewDecision(False, ReviewRefusal.NOT_IN_REVIEW)
+        return refuse(ReviewRefusal.NOT_IN_REVIEW)
     if version < latest_version:
-        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
+        return refuse(ReviewRefusal.OLD_VERSION, str(latest_version))
     if existing is not None:
         return _already(existing)
-    return ReviewDecision(True)
+    return allow()
 
 
 def _draft_and_slot(session: Session, draft_id: int) -> tuple[Draft, Slot] | None:
@@ -94,25 +101,68 @@ def is_reviewable(slot: Slot) -> bool:
     return slot.status in REVIEWABLE
 
 
-def _already(first: Verdict | LeaderApproval | None) -> ReviewDecision:
-    return ReviewDecision(
-        False,
-        ReviewRefusal.ALREADY_DECIDED,
-        decided_by=first.decided_by if first else None,
-        decided_outcome=first.outcome if first else None,
-    )
+def _already(first: Decided | None) -> ReviewDecision:
+    if first is None:
+        return refuse(ReviewRefusal.ALREADY_DECIDED)
+    return refuse(ReviewRefusal.ALREADY_DECIDED, first.decided_by, first.outcome)
 
 
 def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> ReviewDecision | None:
     """Store a decision unless one exists for that draft (the primary key sees to it, even for
     two coordinators in the same instant). Returns the refusal naming the first decider."""
-    try:
-        with session.begin_nested():
-            session.add(decision)
-    except IntegrityError:
-        session.expire_all()
-        return _already(session.get(type(decision), decision.draft_id))
-    return None
+    winner = once.insert_once(session, decision, decision.draft_id)
+    return _already(Decided.of(winner)) if winner is not None else None
+
+
+Found = tuple[Draft, Slot]
+
+
+def _department_step(
+    session: Session, directory: Directory, draft_id: int, by: str
+) -> tuple[ReviewDecision, Found | None]:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
+        return refuse(ReviewRefusal.NO_SUCH_DRAFT), None
+    draft, slot = found
+    assert slot.id is not None
+    decision = decide_review(
+        roles=directory.roles(by),
+        author_id=draft.author_id,
+        department_id=slot.department_id,
+        version=draft.version,
+        latest_version=max(d.version for d in repo.versions(session, slot.id)),
+        existing=Decided.of(repo.verdict_on(session, draft_id)),
+        in_review=is_reviewable(slot),
+    )
+    return decision, found
+
+
+def _leader_step(
+    session: Session, directory: Directory, draft_id: int, by: str
+) -> tuple[ReviewDecision, Found | None]:
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
+        return refuse(ReviewRefusal.NO_SUCH_DRAFT), None
+    draft, slot = found
+    assert slot.id is not None
+    decision = decide_leader_step(
+        roles=directory.roles(by),
+        author_id=draft.author_id,
+        department_verdict=Decided.of(repo.verdict_on(session, draft_id)),
+        existing=Decided.of(session.get(LeaderApproval, draft_id)),
+        version=draft.version,
+        latest_version=max(d.version for d in repo.versions(session, slot.id)),
+        in_review=is_reviewable(slot),
+    )
+    return decision, found
+
+
+def may_decide(
+    *, session: Session, directory: Directory, draft_id: int, by: str, leader_step: bool = False
+) -> ReviewDecision:
+    """The very rules `record_verdict` / `record_leader_step` apply, asked before a modal opens."""
+    step = _leader_step if leader_step else _department_step
+    return step(session, directory, draft_id, by)[0]
 
 
 _STATUS = {
@@ -132,21 +182,10 @@ def record_verdict(
     reason: str,
     now: datetime,
 ) -> Verdict | ReviewDecision:
-    found = _draft_and_slot(session, draft_id)
-    if found is None:
-        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
-    draft, slot = found
-    decision = decide_review(
-        roles=directory.roles(by),
-        author_id=draft.author_id,
-        department_id=slot.department_id,
-        version=draft.version,
-        latest_version=max(d.version for d in repo.versions(session, slot.id)),
-        existing=repo.verdict_on(session, draft_id),
-        in_review=is_reviewable(slot),
-    )
-    if not decision.allowed:
+    decision, found = _department_step(session, directory, draft_id, by)
+    if not decision.ok or found is None:
         return decision
+    draft, slot = found
     verdict = Verdict(
         draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
     )
@@ -176,26 +215,26 @@ def decide_leader_step(
     *,
     roles: Roles,
     author_id: str,
-    department_verdict: Verdict | None,
-    existing: LeaderApproval | None,
+    department_verdict: Decided | None,
+    existing: Decided | None,
     version: int = 1,
     latest_version: int = 1,
     in_review: bool = True,
 ) -> ReviewDecision:
     """Posts for a leader's account: after the department approves, an overall coordinator."""
     if department_verdict is None or department_verdict.outcome != Outcome.APPROVED.value:
-        return ReviewDecision(False, ReviewRefusal.NOT_YET)
+        return refuse(ReviewRefusal.NOT_YET)
     if not roles.overall:
-        return ReviewDecision(False, ReviewRefusal.NOT_OVERALL)
+        return refuse(ReviewRefusal.NOT_OVERALL)
     if roles.user_id == author_id:
-        return ReviewDecision(False, ReviewRefusal.OWN_DRAFT)
+        return refuse(ReviewRefusal.OWN_DRAFT)
     if version < latest_version:
-        return ReviewDecision(False, ReviewRefusal.OLD_VERSION, latest_version=latest_version)
+        return refuse(ReviewRefusal.OLD_VERSION, str(latest_version))
     if not in_review and existing is None:
-        return ReviewDecision(False, ReviewRefusal.NOT_IN_REVIEW)
+        return refuse(ReviewRefusal.NOT_IN_REVIEW)
     if existing is not None:
         return _already(existing)
-    return ReviewDecision(True)
+    return allow()
 
 
 def record_leader_step(
@@ -208,21 +247,10 @@ def record_leader_step(
     reason: str,
     now: datetime,
 ) -> LeaderApproval | ReviewDecision:
-    found = _draft_and_slot(session, draft_id)
-    if found is None:
-        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
-    draft, slot = found
-    decision = decide_leader_step(
-        roles=directory.roles(by),
-        author_id=draft.author_id,
-        department_verdict=repo.verdict_on(session, draft_id),
-        existing=session.get(LeaderApproval, draft_id),
-        version=draft.version,
-        latest_version=max(d.version for d in repo.versions(session, slot.id)),
-        in_review=is_reviewable(slot),
-    )
-    if not decision.allowed:
+    decision, found = _leader_step(session, directory, draft_id, by)
+    if not decision.ok or found is None:
         return decision
+    _, slot = found
     step = LeaderApproval(
         draft_id=draft_id, outcome=outcome.value, decided_by=by, decided_at=now, reason=reason
     )
@@ -337,8 +365,8 @@ def remember_posted(
 def decide_publish(*, roles: Roles, author_id: str, department_id: int) -> ReviewDecision:
     """Marking a post published: its author, or whoever may review its department."""
     if roles.user_id == author_id or roles.reviews(department_id):
-        return ReviewDecision(True)
-    return ReviewDecision(False, ReviewRefusal.NOT_PUBLISHER)
+        return allow()
+    return refuse(ReviewRefusal.NOT_PUBLISHER)
 
 
 def mark_published(
@@ -346,15 +374,15 @@ def mark_published(
 ) -> ReviewDecision:
     found = _draft_and_slot(session, draft_id)
     if found is None:
-        return ReviewDecision(False, ReviewRefusal.NO_SUCH_DRAFT)
+        return refuse(ReviewRefusal.NO_SUCH_DRAFT)
     draft, slot = found
     decision = decide_publish(
         roles=directory.roles(by), author_id=draft.author_id, department_id=slot.department_id
     )
-    if not decision.allowed:
+    if not decision.ok:
         return decision
     if slot.status != SlotStatus.APPROVED.value:  # approved means every step, a leader's too
-        return ReviewDecision(False, ReviewRefusal.NOT_APPROVED)
+        return refuse(ReviewRefusal.NOT_APPROVED)
     slot.status = SlotStatus.PUBLISHED.value
     slot.published_url = url[:500]
     session.add(slot)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -13,12 +12,6 @@ from bot.organisation.directory import Directory
 from bot.organisation.roles import Refusal, Roles, decide_view_department
 from bot.schedule.service import DepartmentMonth, SlotView, month_slots, summarise
 from bot.schedule.timing import Month
-
-
-class ScheduleRefusal(StrEnum):
-    NOT_IN_PROGRAMME = Refusal.NOT_IN_PROGRAMME.value
-    OTHER_DEPARTMENT = Refusal.OTHER_DEPARTMENT.value
-    UNKNOWN_DEPARTMENT = "unknown_department"
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class ScheduleAnswer:
 
 @dataclass(frozen=True)
 class ScheduleRefused:
-    reason: ScheduleRefusal
+    reason: Refusal
     department: str = ""
     known: tuple[str, ...] = ()
     contacts: tuple[str, ...] = ()
@@ -51,9 +44,7 @@ def schedule_for(
     month = query.month or Month.containing(now, tz)
     roles = directory.roles(user_id)
     if not roles.is_member:
-        return ScheduleRefused(
-            ScheduleRefusal.NOT_IN_PROGRAMME, contacts=directory.overall_coordinators
-        )
+        return ScheduleRefused(Refusal.NOT_IN_PROGRAMME, contacts=directory.overall_coordinators)
     names = directory.departments
     own = tuple(names[i] for i in directory.sorted_ids(roles.departments))
     if query.department is None:
@@ -63,13 +54,11 @@ def schedule_for(
         if department_id is None:
             visible = tuple(names[i] for i in directory.sorted_ids()) if roles.overall else own
             return ScheduleRefused(
-                ScheduleRefusal.UNKNOWN_DEPARTMENT, department=query.department, known=visible
+                Refusal.UNKNOWN_DEPARTMENT, department=query.department, known=visible
             )
         decision = decide_view_department(roles, department_id)
-        if not decision.allowed:
-            return ScheduleRefused(
-                ScheduleRefusal(decision.reason), department=names[department_id], known=own
-            )
+        if not decision.ok and decision.reason is not None:
+            return ScheduleRefused(decision.reason, department=names[department_id], known=own)
         ids = [department_id]
     slots = month_slots(session=session, department_ids=ids, month=month, tz=tz)
     return ScheduleAnswer(

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Draft, PendingReply, ProcessedEvent, Slot
+from storage.repositories.once import added_once
 
 
 def latest_version(session: Session, slot_id: int) -> int:
@@ -23,12 +23,7 @@ def by_source(session: Session, source_key: str) -> Draft | None:
 
 def first_time(session: Session, event_id: str, now: datetime) -> bool:
     """Record an Events API delivery; False when it was seen before (a Slack retry)."""
-    try:
-        with session.begin_nested():
-            session.add(ProcessedEvent(event_id=event_id, received_at=now))
-        return True
-    except IntegrityError:
-        return False
+    return added_once(session, ProcessedEvent(event_id=event_id, received_at=now))
 
 
 def drafts_by(session: Session, user_id: str, limit: int) -> Sequence[tuple[Draft, Slot]]:

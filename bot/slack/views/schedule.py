@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from bot.schedule.reader import ScheduleAnswer, ScheduleRefusal, ScheduleRefused
+from bot.organisation.roles import Refusal
+from bot.schedule.reader import ScheduleAnswer, ScheduleRefused
 from bot.schedule.service import DepartmentMonth
 from bot.schedule.status import SlotStatus
 from bot.slack.views.common import (
@@ -75,14 +76,14 @@ def overview_lines(overview: list[DepartmentMonth]) -> list[str]:
 
 
 def refusal_message(refused: ScheduleRefused) -> str:
-    if refused.reason is ScheduleRefusal.NOT_IN_PROGRAMME:
+    if refused.reason is Refusal.NOT_IN_PROGRAMME:
         who = ", ".join(mention(u) for u in refused.contacts) or "an overall coordinator"
         return (
             "You're not part of the social media programme yet, so there is no schedule to "
             f"show you. Ask {who} to add you to the organisation file."
         )
     known = ", ".join(f"`{escape(n)}`" for n in refused.known) or "none"
-    if refused.reason is ScheduleRefusal.UNKNOWN_DEPARTMENT:
+    if refused.reason is Refusal.UNKNOWN_DEPARTMENT:
         return (
             f"There's no department called `{escape(refused.department)}`. "
             f"Departments you can see: {known}."
