@@ -1,4 +1,4 @@
-"""A slot's lifecycle, and how each state reads to people."""
+"""A slot's lifecycle."""
 
 from __future__ import annotations
 
@@ -20,21 +20,3 @@ class SlotStatus(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
-
-    @property
-    def emoji(self) -> str:
-        return _EMOJI[self]
-
-
-_EMOJI = {
-    SlotStatus.PLANNED: ":white_circle:",
-    SlotStatus.DRAFTED: ":pencil2:",
-    SlotStatus.IN_REVIEW: ":eyes:",
-    SlotStatus.CHANGES_REQUESTED: ":leftwards_arrow_with_hook:",
-    SlotStatus.APPROVED: ":white_check_mark:",
-    SlotStatus.PUBLISHED: ":rocket:",
-    SlotStatus.LATE: ":warning:",
-    SlotStatus.HANDED_BACK: ":back:",
-    SlotStatus.REJECTED: ":no_entry_sign:",
-    SlotStatus.CANCELLED: ":heavy_multiplication_x:",
-}

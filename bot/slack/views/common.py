@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.schedule.status import SlotStatus
+
 Block = dict[str, Any]
 
 MAX_MESSAGE_BLOCKS = 50
@@ -76,3 +78,21 @@ def pack_lines(lines: list[str], budget: int) -> tuple[list[Block], int]:
     if current:
         blocks.append(section("\n".join(current)))
     return blocks, 0
+
+
+STATUS_EMOJI = {
+    SlotStatus.PLANNED: ":white_circle:",
+    SlotStatus.DRAFTED: ":pencil2:",
+    SlotStatus.IN_REVIEW: ":eyes:",
+    SlotStatus.CHANGES_REQUESTED: ":leftwards_arrow_with_hook:",
+    SlotStatus.APPROVED: ":white_check_mark:",
+    SlotStatus.PUBLISHED: ":rocket:",
+    SlotStatus.LATE: ":warning:",
+    SlotStatus.HANDED_BACK: ":back:",
+    SlotStatus.REJECTED: ":no_entry_sign:",
+    SlotStatus.CANCELLED: ":heavy_multiplication_x:",
+}
+
+
+def status_emoji(status: SlotStatus) -> str:
+    return STATUS_EMOJI[status]

@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 from bot.nudges.digests import DigestItem
 from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action
-from bot.slack.views.common import Block, context, divider, escape, mention, section, when
+from bot.slack.views.common import (
+    Block,
+    context,
+    divider,
+    escape,
+    mention,
+    section,
+    status_emoji,
+    when,
+)
 
 MAX_ITEMS = 12  # 3 blocks each keeps a digest inside Slack's 50
 
@@ -32,7 +41,7 @@ def _item_blocks(item: DigestItem, tz: ZoneInfo, now: datetime) -> list[Block]:
     if item.status is SlotStatus.PLANNED and item.snoozed_until and item.snoozed_until > now:
         blocks.append(context(f":zzz: Snoozed: I'll remind you `{when(item.snoozed_until, tz)}`."))
     if item.status is not SlotStatus.PLANNED:
-        blocks.append(context(f"{item.status.emoji} {_status_note(item.status)}"))
+        blocks.append(context(f"{status_emoji(item.status)} {_status_note(item.status)}"))
         return blocks
     value = str(item.slot_id)
     blocks.append(

@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
 from bot.schedule.status import SlotStatus
-from bot.slack.views.common import Block, escape, header, mention, pack_lines, section, when
+from bot.slack.views.common import (
+    Block,
+    escape,
+    header,
+    mention,
+    pack_lines,
+    section,
+    status_emoji,
+    when,
+)
 from storage.models import Slot, SlotEvent
 
 
@@ -17,7 +26,7 @@ def history_message(slot: Slot, events: list[SlotEvent], tz: ZoneInfo) -> tuple[
         header(title),
         section(
             f"{Platform(slot.platform).label} · due `{when(slot.due_at, tz)}` · "
-            f"{mention(slot.contributor_id)} · {status.emoji} _{status.label}_"
+            f"{mention(slot.contributor_id)} · {status_emoji(status)} _{status.label}_"
         ),
     ]
     lines = [

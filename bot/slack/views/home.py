@@ -18,6 +18,7 @@ from bot.slack.views.common import (
     mention,
     pack_lines,
     section,
+    status_emoji,
     when,
 )
 from bot.slack.views.schedule import overview_lines
@@ -102,7 +103,8 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
     if model.drafts:
         blocks.append(header("Your latest drafts"))
         lines = [
-            f"{d.status.emoji} *{escape(d.topic)}* v{d.version} · `{when(d.created_at, tz)}` · "
+            f"{status_emoji(d.status)} *{escape(d.topic)}* v{d.version} · "
+            f"`{when(d.created_at, tz)}` · "
             f"_{d.status.label}_\n>{escape(_preview(d.text))}"
             for d in model.drafts
         ]

@@ -19,6 +19,7 @@ from bot.slack.views.common import (
     mention,
     pack_lines,
     section,
+    status_emoji,
 )
 from bot.slack.views.slots import slot_line
 
@@ -64,7 +65,7 @@ def overview_lines(overview: list[DepartmentMonth]) -> list[str]:
     rows = []
     for department in overview:
         parts = [
-            f"{status.emoji} {department.counts[status]} {status.label}"
+            f"{status_emoji(status)} {department.counts[status]} {status.label}"
             for status in SlotStatus
             if department.counts.get(status)
         ]

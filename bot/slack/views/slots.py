@@ -6,14 +6,15 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule.service import SlotView
 from bot.schedule.status import SlotStatus
-from bot.slack.views.common import escape, mention, when
+from bot.slack.views.common import escape, mention, status_emoji, when
 
 
 def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
     where = slot.platform.label + (f" @{escape(slot.account)}" if slot.account else "")
     prefix = f"[{escape(slot.department)}] " if department else ""
     return (
-        f"{slot.status.emoji} `{when(slot.due_at, tz)}` {prefix}*{escape(slot.topic)}* `#{slot.id}`"
+        f"{status_emoji(slot.status)} `{when(slot.due_at, tz)}` "
+        f"{prefix}*{escape(slot.topic)}* `#{slot.id}`"
         f" · {where}"
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
         + (f" · :bell: {slot.reminders}" if slot.reminders else "")
