@@ -7,9 +7,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse, Respond
+from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from bot.slack.context import SlackContext
 
 log = logging.getLogger("socialbot.requests")
 RUNTIME_KEY = "socialbot_runtime"
@@ -18,6 +20,17 @@ RUNTIME_KEY = "socialbot_runtime"
 def runtime_of(context: BoltContext) -> Runtime:
     runtime: Runtime = context[RUNTIME_KEY]
     return runtime
+
+
+def slack_of(context: BoltContext, client: WebClient) -> SlackContext:
+    """What a flow needs, from what Bolt hands a listener."""
+    return SlackContext(runtime_of(context), client)
+
+
+def say_privately(respond: Respond, text: str | None) -> None:
+    """An ephemeral answer to the person who clicked (nothing when there is nothing to say)."""
+    if text:
+        respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def inject_runtime(runtime: Runtime) -> Callable[..., BoltResponse | None]:

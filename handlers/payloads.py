@@ -11,6 +11,14 @@ class _Payload(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+MAX_ID = 2**31 - 1  # the database's integer keys
+
+
+def parse_id(text: str) -> int:
+    """A row id from a button value or a modal's metadata; 0 (no such row) when it isn't one."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else 0
+
+
 class SlashCommand(_Payload):
     user_id: str
     team_id: str
@@ -54,6 +62,10 @@ class BlockAction(_Payload):
         )
 
     @property
+    def int_value(self) -> int:
+        return parse_id(self.value)
+
+    @property
     def slot_id(self) -> int | None:
         """From the button's value, or a select's block (`slot_<id>`)."""
         head = self.value.split(":", 1)[0] or self.block_id.removeprefix("slot_")
@@ -75,6 +87,10 @@ class ViewSubmission(_Payload):
             private_metadata=view.get("private_metadata") or "",
             values=(view.get("state") or {}).get("values") or {},
         )
+
+    @property
+    def metadata_id(self) -> int:
+        return parse_id(self.private_metadata)
 
     def text(self, block_id: str, action_id: str = "value") -> str:
         return str((self.values.get(block_id, {}).get(action_id) or {}).get("value") or "")

@@ -1,4 +1,4 @@
-"""`/social`: one slash command, with subcommands. Parses, calls the domain, renders."""
+"""`/social`: one slash command, with subcommands. Parses, calls `bot.flows.social`, responds."""
 
 from __future__ import annotations
 
@@ -8,21 +8,12 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.flows import social, submission
 from bot.organisation.directory import NoOrganisation
-from bot.runtime import Runtime
-from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
-from bot.schedule.rules import rules_for
+from bot.schedule.reader import ScheduleQuery
 from bot.schedule.timing import Month
-from bot.slack.people import timezone_of
-from bot.slack.views.help import help_message
-from bot.slack.views.history import history_message
-from bot.slack.views.rules import rules_message
-from bot.slack.views.schedule import refusal_message, schedule_message
-from handlers.context import runtime_of
-from handlers.draft_command import open_draft_command
+from handlers.context import slack_of
 from handlers.payloads import SlashCommand
-from storage.models import Slot
-from storage.repositories.slots import history as slot_history
 
 
 @dataclass(frozen=True)
@@ -79,96 +70,23 @@ def handle_social(
     command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
     payload = SlashCommand.model_validate(command)
-    runtime = runtime_of(context)
+    ctx = slack_of(context, client)
     request = parse_social(payload.text)
+    user = payload.user_id
     try:
-        if isinstance(request, HelpRequest):
-            with runtime.session() as session:
-                directory = runtime.organisation(session)
-            roles = directory.roles(payload.user_id)
-            text, blocks = help_message(roles, list(directory.overall_coordinators))
-            respond(text=text, blocks=blocks, response_type="ephemeral")
-        elif isinstance(request, ScheduleQuery):
-            with runtime.session() as session:
-                answer = schedule_for(
-                    session=session,
-                    directory=runtime.organisation(session),
-                    user_id=payload.user_id,
-                    query=request,
-                    now=runtime.now(),
-                )
-            if isinstance(answer, ScheduleAnswer):
-                tz = timezone_of(
-                    runtime=runtime,
-                    client=client,
-                    user_id=payload.user_id,
-                    fallback=answer.org_timezone,
-                )
-                text, blocks = schedule_message(answer, tz)
-                respond(text=text, blocks=blocks, response_type="ephemeral")
-            else:
-                respond(text=refusal_message(answer), response_type="ephemeral")
-        elif isinstance(request, HistoryRequest):
-            _history(runtime, client, respond, payload.user_id, request.slot_id)
-        elif isinstance(request, DraftRequest):
-            with runtime.session() as session:
-                fallback = runtime.organisation(session).timezone
-            tz = timezone_of(
-                runtime=runtime, client=client, user_id=payload.user_id, fallback=fallback
-            )
-            open_draft_command(runtime, client, payload.user_id, payload.trigger_id, tz)
-        elif isinstance(request, RulesRequest):
-            _rules(runtime, client, respond, payload.user_id, request)
-        else:
-            respond(
-                text=f"I don't know `{request.word[:40]}`. Try `/social help`.",
-                response_type="ephemeral",
-            )
-    except NoOrganisation:
-        respond(
-            text="socialbot isn't set up yet: an operator needs to load the organisation "
-            "file first.",
-            response_type="ephemeral",
-        )
-
-
-def _rules(
-    runtime: Runtime, client: WebClient, respond: Respond, user_id: str, request: RulesRequest
-) -> None:
-    with runtime.session() as session:
-        directory = runtime.organisation(session)
-        roles = directory.roles(user_id)
-        mine = directory.sorted_ids() if roles.overall else directory.sorted_ids(roles.coordinates)
-        if request.department is not None:
-            wanted = directory.department_named(request.department)
-            mine = [wanted] if wanted is not None and wanted in mine else []
-        if not mine:
-            respond(
-                text="Recurring rules are for a department's coordinators and the overall "
-                "coordinators. Nothing to show you here.",
-                response_type="ephemeral",
-            )
+        if isinstance(request, DraftRequest):
+            submission.open_draft_command(ctx, user_id=user, trigger_id=payload.trigger_id)
             return
-        views = rules_for(session=session, department_ids=mine, now=runtime.now())
-    tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=directory.timezone)
-    text, blocks = rules_message(views, tz)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
-
-
-def _history(
-    runtime: Runtime, client: WebClient, respond: Respond, user_id: str, slot_id: int
-) -> None:
-    """Anyone in the programme can see what happened to a slot, and when."""
-    with runtime.session() as session:
-        directory = runtime.organisation(session)
-        slot = session.get(Slot, slot_id)
-        events = list(slot_history(session, slot_id)) if slot else []
-    if not directory.roles(user_id).is_member:
-        respond(text="Slot histories are for people in the programme.", response_type="ephemeral")
-        return
-    if slot is None:
-        respond(text=f"There's no slot #{slot_id}.", response_type="ephemeral")
-        return
-    tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=directory.timezone)
-    text, blocks = history_message(slot, events, tz)
-    respond(text=text, blocks=blocks, response_type="ephemeral")
+        if isinstance(request, HelpRequest):
+            text, blocks = social.help_for(ctx, user)
+        elif isinstance(request, ScheduleQuery):
+            text, blocks = social.schedule(ctx, user, request)
+        elif isinstance(request, HistoryRequest):
+            text, blocks = social.history(ctx, user, request.slot_id)
+        elif isinstance(request, RulesRequest):
+            text, blocks = social.rules(ctx, user, request.department)
+        else:
+            text, blocks = f"I don't know `{request.word[:40]}`. Try `/social help`.", []
+    except NoOrganisation:
+        text, blocks = social.NOT_SET_UP, []
+    respond(text=text, blocks=blocks or None, response_type="ephemeral")

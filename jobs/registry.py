@@ -12,15 +12,16 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from bot.slack.context import SlackContext
 from storage.repositories import jobs as repo
 
 log = logging.getLogger("socialbot.jobs")
 
 
 @dataclass(frozen=True)
-class JobContext:
-    runtime: Runtime
-    client: WebClient
+class JobContext(SlackContext):
+    """A flow's context as of the moment the job was run for."""
+
     at: datetime
 
 

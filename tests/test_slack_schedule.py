@@ -104,12 +104,12 @@ def test_timezone_is_cached_between_requests(org, served: Served):
 
 
 def test_a_failure_is_logged_and_the_person_is_told(org, served: Served, monkeypatch, caplog):
-    import handlers.social_command
+    import bot.flows.social
 
     def broken(**kwargs):
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(handlers.social_command, "schedule_for", broken)
+    monkeypatch.setattr(bot.flows.social, "schedule_for", broken)
     served.slack.command("U0ALICE", "schedule")
     [message] = served.fake.wait_for("response_url")
     assert message["text"].startswith("Sorry, something went wrong on our side")

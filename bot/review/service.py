@@ -369,18 +369,27 @@ def decide_publish(*, roles: Roles, author_id: str, department_id: int) -> Revie
     return refuse(ReviewRefusal.NOT_PUBLISHER)
 
 
-def mark_published(
-    *, session: Session, directory: Directory, draft_id: int, by: str, url: str, now: datetime
+def may_publish(
+    *, session: Session, directory: Directory, draft_id: int, by: str
 ) -> ReviewDecision:
+    """Whether `by` may mark this draft's post published, asked before the form opens."""
     found = _draft_and_slot(session, draft_id)
     if found is None:
         return refuse(ReviewRefusal.NO_SUCH_DRAFT)
     draft, slot = found
-    decision = decide_publish(
+    return decide_publish(
         roles=directory.roles(by), author_id=draft.author_id, department_id=slot.department_id
     )
-    if not decision.ok:
+
+
+def mark_published(
+    *, session: Session, directory: Directory, draft_id: int, by: str, url: str, now: datetime
+) -> ReviewDecision:
+    decision = may_publish(session=session, directory=directory, draft_id=draft_id, by=by)
+    found = _draft_and_slot(session, draft_id)
+    if not decision.ok or found is None:
         return decision
+    _, slot = found
     if slot.status != SlotStatus.APPROVED.value:  # approved means every step, a leader's too
         return refuse(ReviewRefusal.NOT_APPROVED)
     slot.status = SlotStatus.PUBLISHED.value

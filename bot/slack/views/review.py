@@ -10,6 +10,7 @@ from typing import Any
 from bot.drafts.checks import Level
 from bot.organisation.platforms import Platform
 from bot.review.service import Outcome, ReviewMaterial
+from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action, Callback
 from bot.slack.views.common import Block, context, escape, mention, section
 
@@ -175,3 +176,32 @@ def _leader_step(m: ReviewMaterial) -> list[Block]:
     if step.reason:
         line += f": {escape(step.reason)}"
     return [section(line)]
+
+
+def version_status_text(material: ReviewMaterial) -> str:
+    """The notification text of a version's message once decided."""
+    return f"{SlotStatus(material.slot.status).label}: {escape(material.slot.topic)}"
+
+
+def changes_requested_blocks(
+    slot_id: int, topic: str, by: str, reason: str
+) -> tuple[str, list[Block]]:
+    """What a contributor receives when changes are asked for: the feedback and Revise."""
+    text = f"{mention(by)} asked for changes to *{topic}*:\n>{escape(reason)}"
+    blocks: list[Block] = [
+        section(text + "\nReply in this thread with the new version, or:"),
+        {
+            "type": "actions",
+            "block_id": f"slot_{slot_id}",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": Action.DRAFT_OPEN.value,
+                    "text": {"type": "plain_text", "text": "Revise"},
+                    "value": str(slot_id),
+                    "style": "primary",
+                }
+            ],
+        },
+    ]
+    return text, blocks

@@ -1,0 +1,53 @@
+"""App Home: published when someone opens the tab, and refreshed daily for everyone who has."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+
+from bot.home import home_for
+from bot.organisation.directory import Directory, NoOrganisation
+from bot.slack.context import SlackContext
+from bot.slack.people import timezone_of
+from bot.slack.views.home import home_view
+from storage.repositories import people as people_repo
+
+log = logging.getLogger("socialbot.jobs")
+
+
+def home_for_user(ctx: SlackContext, user_id: str) -> dict[str, Any]:
+    """The user's App Home view as of the runtime's clock (the caller publishes it)."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        try:
+            directory: Directory | None = runtime.organisation(session)
+        except NoOrganisation:
+            directory = None
+        model = home_for(session=session, directory=directory, user_id=user_id, now=runtime.now())
+        people_repo.mark_home_opened(session, user_id, runtime.now())
+    fallback = directory.timezone if directory else ZoneInfo("UTC")
+    tz = timezone_of(runtime=runtime, client=ctx.client, user_id=user_id, fallback=fallback)
+    return home_view(model, tz)
+
+
+def publish_home(ctx: SlackContext, user_id: str) -> None:
+    ctx.client.views_publish(user_id=user_id, view=home_for_user(ctx, user_id))
+
+
+def refresh_homes(ctx: SlackContext) -> str:
+    """Republish App Home for everyone who has opened it, so the month stays current."""
+    with ctx.runtime.session() as session:
+        viewers = list(people_repo.home_viewers(session))
+    failed = 0
+    for user_id in viewers:
+        try:
+            publish_home(ctx, user_id)
+        except SlackApiError as exc:
+            failed += 1
+            log.warning(
+                "home publish failed", extra={"user": user_id, "detail": exc.response.get("error")}
+            )
+    return f"{len(viewers) - failed} published, {failed} failed"

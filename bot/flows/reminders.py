@@ -1,0 +1,293 @@
+"""Reminders: the digest each contributor gets, and everything done from one (snooze, hand back)
+or about one (a coordinator's reassign, cancel, remind again).
+
+Every action checks who clicked (not who the message was sent to) through the domain's rules;
+a refusal comes back as the words to say, and nothing changes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from bot.decisions import Decision, refuse
+from bot.drafts.service import Refusal, SlotFacts, decide_coordinator_action
+from bot.nudges import actions
+from bot.nudges.digests import DigestItem, slot_item
+from bot.nudges.digests import digest_items as items_of_digest
+from bot.nudges.plan import plan_reminder
+from bot.nudges.service import cadences
+from bot.slack.context import SlackContext
+from bot.slack.people import timezones_for
+from bot.slack.views.common import escape, mention
+from bot.slack.views.digest import reminder_digest
+from bot.slack.views.notices import handed_back_message, resolved_message
+from bot.slack.views.refusals import refusal
+from bot.slack.views.undeliverable import undeliverable_message
+from jobs.delivery import Delivery, Outcome, deliver
+from storage.models import Slot
+from storage.repositories import nudges as repo
+from storage.repositories import slots as slot_repo
+
+BATCH = 50_000
+
+
+def send_due(ctx: SlackContext) -> str:
+    """One digest per contributor with everything of theirs whose reminder is due. Reads only
+    slots whose next reminder may have come (an indexed column) and plans each in its
+    contributor's timezone."""
+    runtime, now = ctx.runtime, ctx.runtime.now()
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        plans_for = cadences(session)
+        rows = list(repo.reminder_candidates(session, now=now, limit=BATCH))
+        done = repo.stages_done(session, (r[0] for r in rows))
+    zones = timezones_for(
+        runtime=runtime,
+        client=ctx.client,
+        user_ids={r[3] for r in rows},
+        fallback=directory.timezone,
+    )
+    next_at: dict[int, datetime | None] = {}
+    skipped: dict[int, tuple[str, ...]] = {}
+    due: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for slot_id, department_id, due_at, contributor, snoozed_until in rows:
+        plan = plan_reminder(
+            due_at=due_at,
+            tz=zones[contributor],
+            cadence=plans_for[department_id],
+            now=now,
+            done=frozenset(done.get(slot_id, ())),
+            snoozed_until=snoozed_until,
+        )
+        next_at[slot_id] = plan.next_at
+        if plan.superseded:
+            skipped[slot_id] = plan.superseded
+        if plan.send:
+            due[contributor].append((slot_id, plan.send))
+    with runtime.session() as session:
+        slot_repo.set_next_nudge(session, next_at)
+        repo.record_skipped(session, skipped, now)
+
+    sent = failed = reminders = in_doubt = 0
+    undelivered = []
+    for contributor, items in sorted(due.items()):
+        tz = zones[contributor]
+        delivery = deliver(
+            ctx,
+            recipient=contributor,
+            kind="reminder",
+            items=items,
+            render=lambda shown, user=contributor, zone=tz: reminder_digest(user, shown, zone, now),
+            event="reminded",
+        )
+        if delivery.outcome is Outcome.SENT:
+            sent += 1
+            reminders += len(items)
+        elif delivery.outcome is Outcome.FAILED:
+            failed += 1
+            undelivered.append(delivery)
+        elif delivery.outcome is Outcome.IN_DOUBT:
+            in_doubt += 1
+    reported = report_undeliverable(ctx, undelivered)
+    return (
+        f"{sent} digests sent ({reminders} reminders), {failed} failed"
+        f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
+    )
+
+
+def report_undeliverable(ctx: SlackContext, failures: list[Delivery]) -> int:
+    """One message per coordinator listing what did not reach whom. Returns messages sent."""
+    if not failures:
+        return 0
+    with ctx.runtime.session() as session:
+        directory = ctx.runtime.organisation(session)
+    by_coordinator: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    errors: dict[int, str] = {}
+    for failure in failures:
+        for item in failure.items:
+            errors[item.slot_id] = failure.error
+            department_id = directory.department_named(item.department)
+            coordinators = directory.coordinators_of(department_id) if department_id else ()
+            for coordinator in coordinators or directory.overall_coordinators:
+                by_coordinator[coordinator].append(
+                    (item.slot_id, f"undeliverable:{item.stage}:{coordinator}")
+                )
+    sent = 0
+    for coordinator, items in sorted(by_coordinator.items()):
+        delivery = deliver(
+            ctx,
+            recipient=coordinator,
+            kind="undeliverable",
+            items=items,
+            render=lambda shown: undeliverable_message(shown, errors, directory.timezone),
+            event="undeliverable_reported",
+        )
+        sent += delivery.outcome is Outcome.SENT
+    return sent
+
+
+def refresh_digest(ctx: SlackContext, channel: str | None, ts: str | None) -> None:
+    """Re-render a reminder digest in place after one of its slots changed."""
+    if not channel or not ts:
+        return
+    with ctx.runtime.session() as session:
+        digest = repo.by_message(session, channel=channel, ts=ts)
+        if digest is None or digest.id is None or digest.kind != "reminder":
+            return
+        items = items_of_digest(session, digest.id)
+        recipient = digest.recipient
+    text, blocks = reminder_digest(recipient, items, ctx.tz(recipient), ctx.runtime.now())
+    ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def own_item(ctx: SlackContext, slot_id: int | None, user_id: str) -> DigestItem | str:
+    """The slot a contributor clicked on, or why they may not act on it."""
+    with ctx.runtime.session() as session:
+        item = slot_item(session, slot_id) if slot_id else None
+    if item is None:
+        return refusal(refuse(Refusal.NO_SUCH_SLOT))
+    if item.contributor_id != user_id:
+        return refusal(refuse(Refusal.NOT_YOURS))
+    return item
+
+
+def snooze(
+    ctx: SlackContext,
+    *,
+    user_id: str,
+    slot_id: int | None,
+    days: int,
+    channel: str | None,
+    ts: str | None,
+) -> str | None:
+    runtime = ctx.runtime
+    tz = ctx.tz(user_id)
+    with runtime.session() as session:
+        result = actions.snooze(
+            session=session,
+            slot_id=slot_id or 0,
+            user_id=user_id,
+            days=days,
+            tz=tz,
+            now=runtime.now(),
+        )
+    if isinstance(result, Decision):
+        return refusal(result)
+    refresh_digest(ctx, channel, ts)
+    return None
+
+
+def hand_back(
+    ctx: SlackContext,
+    *,
+    user_id: str,
+    slot_id: int | None,
+    reason: str,
+    channel: str | None,
+    ts: str | None,
+) -> str | None:
+    """The contributor can't do a post: their coordinators hear why, with a Reassign picker."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = actions.hand_back(
+            session=session, slot_id=slot_id or 0, user_id=user_id, reason=reason, now=runtime.now()
+        )
+        directory = runtime.organisation(session)
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        return refusal(result if isinstance(result, Decision) else None)
+    coordinators = directory.coordinators_of(result.department_id) or directory.overall_coordinators
+    for coordinator in coordinators:
+        text, blocks = handed_back_message(item, user_id, reason, ctx.tz(coordinator))
+        ctx.client.chat_postMessage(channel=coordinator, text=text, blocks=blocks)
+    refresh_digest(ctx, channel, ts)
+    return None
+
+
+def reassign(
+    ctx: SlackContext,
+    *,
+    by: str,
+    slot_id: int | None,
+    to: str,
+    channel: str | None,
+    ts: str | None,
+) -> str | None:
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = actions.reassign(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=slot_id or 0,
+            by=by,
+            to=to,
+            now=runtime.now(),
+        )
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        return refusal(result if isinstance(result, Decision) else None)
+    outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
+    _resolve(ctx, channel, ts, item, outcome)
+    send_reminder_now(ctx, item.slot_id, to, f"assigned:{by}")
+    return None
+
+
+def cancel(
+    ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
+) -> str | None:
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = actions.cancel(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=slot_id or 0,
+            by=by,
+            now=runtime.now(),
+        )
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        return refusal(result if isinstance(result, Decision) else None)
+    _resolve(ctx, channel, ts, item, f":heavy_multiplication_x: Cancelled by {mention(by)}.")
+    return None
+
+
+def _resolve(
+    ctx: SlackContext, channel: str | None, ts: str | None, item: DigestItem, outcome: str
+) -> None:
+    """Replace the coordinator's buttons with what was done, so nobody acts twice."""
+    if channel and ts:
+        ctx.client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=outcome,
+            blocks=resolved_message(f"*{escape(item.topic)}*", outcome),
+        )
+
+
+def remind_again(ctx: SlackContext, *, by: str, slot_id: int | None) -> str:
+    """A coordinator nudges the contributor of a late post once more, right now."""
+    with ctx.runtime.session() as session:
+        directory = ctx.runtime.organisation(session)
+        slot = session.get(Slot, slot_id or 0)
+        decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
+    if not decision.ok or slot is None or slot.id is None:
+        return refusal(decision)
+    delivery = send_reminder_now(ctx, slot.id, slot.contributor_id, f"again:{by}")
+    if delivery.outcome is Outcome.SENT:
+        return f"Reminded {mention(slot.contributor_id)} again."
+    return f"Couldn't reach {mention(slot.contributor_id)} ({delivery.error or 'try later'})."
+
+
+def send_reminder_now(ctx: SlackContext, slot_id: int, user_id: str, why: str) -> Delivery:
+    """A one-slot reminder digest, sent and recorded like the job's: a reply in its thread is
+    the draft, and it is never sent twice."""
+    now = ctx.runtime.now()
+    tz = ctx.tz(user_id)
+    return deliver(
+        ctx,
+        recipient=user_id,
+        kind="reminder",
+        items=[(slot_id, f"{why}:{now:%Y-%m-%dT%H:%M:%S}")],
+        render=lambda shown: reminder_digest(user_id, shown, tz, now),
+        event="reminded_again" if why.startswith("again") else "assigned",
+    )
