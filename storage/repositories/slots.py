@@ -108,6 +108,25 @@ def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> Non
     )
 
 
+def advance_next_nudge(
+    session: Session, moments: dict[int, tuple[datetime, datetime | None]]
+) -> None:
+    """Compare-and-set: slot -> (the `next_nudge_at` read, the new one). A slot whose moment
+    changed since it was read (a snooze clicked meanwhile, say) keeps what was written."""
+    if not moments:
+        return
+    table = Slot.__table__
+    session.connection().execute(
+        update(table)  # type: ignore[arg-type]
+        .where(
+            table.c.id == bindparam("slot"),  # type: ignore[attr-defined]
+            table.c.next_nudge_at == bindparam("seen"),  # type: ignore[attr-defined]
+        )
+        .values(next_nudge_at=bindparam("at")),
+        [{"slot": slot, "seen": seen, "at": at} for slot, (seen, at) in moments.items()],
+    )
+
+
 def open_slots_on(
     session: Session, days: set[date], tz: ZoneInfo, now: datetime
 ) -> list[tuple[int, str, datetime]]:
