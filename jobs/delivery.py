@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -87,13 +87,27 @@ def deliver(
     render: Render,
     event: str,
     thread_ts: str | None = None,
+    moves: Mapping[int, tuple[datetime, datetime | None]] | None = None,
 ) -> Delivery:
+    """Claim, send, confirm. `moves`: slot -> (its `next_nudge_at` as read, the next one), moved
+    by compare-and-set in the claim's transaction; a slot whose moment changed since it was read
+    (a snooze clicked meanwhile) is left out, and nothing is sent if none is left."""
     runtime = ctx.runtime
     key = uuid.uuid4().hex
     if ctx.lock is not None:
         ctx.lock.check()
     try:
         with runtime.session() as session:
+            items = [
+                (slot_id, stage)
+                for slot_id, stage in items
+                if slot_id not in (moves or {})
+                or slot_repo.advance_one_next_nudge(
+                    session, slot_id, seen=moves[slot_id][0], at=moves[slot_id][1]
+                )
+            ]
+            if not items:
+                return Delivery(Outcome.TAKEN)
             digest_id = repo.claim(
                 session,
                 key=key,

@@ -59,8 +59,8 @@ def _send_due(ctx: JobContext) -> str:
             due[contributor].append((slot_id, plan.send))
     sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
-        # What is being sent moves on only once sent: a run killed before its turn leaves it
-        # due, and the next run sends it.
+        # What is being sent moves on with its claim: a run killed before a contributor's turn
+        # leaves theirs due, so the next run sends it.
         slot_repo.advance_next_nudge(
             session, {s: m for s, m in moments.items() if s not in sending}
         )
@@ -77,10 +77,8 @@ def _send_due(ctx: JobContext) -> str:
             items=items,
             render=lambda shown, user=contributor, zone=tz: reminder_digest(user, shown, zone, now),
             event="reminded",
+            moves={slot_id: moments[slot_id] for slot_id, _ in items},
         )
-        if delivery.outcome in (Outcome.SENT, Outcome.FAILED):
-            with runtime.session() as session:
-                slot_repo.advance_next_nudge(session, {s: moments[s] for s, _ in items})
         if delivery.outcome is Outcome.SENT:
             sent += 1
             reminders += len(items)

@@ -127,6 +127,19 @@ def advance_next_nudge(
     )
 
 
+def advance_one_next_nudge(
+    session: Session, slot_id: int, *, seen: datetime, at: datetime | None
+) -> bool:
+    """The same compare-and-set for one slot; False if its moment changed since it was read."""
+    moved = session.exec(  # type: ignore[call-overload]
+        update(Slot)
+        .where(col(Slot.id) == slot_id, col(Slot.next_nudge_at) == seen)
+        .values(next_nudge_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(moved.rowcount)
+
+
 def open_slots_on(
     session: Session, days: set[date], tz: ZoneInfo, now: datetime
 ) -> list[tuple[int, str, datetime]]:
