@@ -7,7 +7,8 @@ settles it, and when, depends on who could still be mid-send:
   the run: no fixed TTL. So when the next run of the job holds the lock, no earlier run of it is
   alive, and everything a run of the job left "sending" is settled at once: found in Slack by the
   key in the message's metadata (a thread reply through conversations.replies) and confirmed,
-  or abandoned and planned again, so this very run sends it.
+  or abandoned and planned again, so this very run sends it. Another job's are left to that
+  job's next run: its lock cannot be tried without refusing a run of it starting meanwhile.
 - Listeners ("Remind again", a reassignment, review feedback) also send through `deliver`, but
   do not take a job's lock: a click must not wait for, or be refused by, a long run. Their
   claims carry no job, so no lock says whether their sender is alive; those are settled only
