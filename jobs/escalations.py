@@ -10,7 +10,7 @@ from datetime import timedelta
 from bot.nudges.plan import is_quiet
 from bot.people import timezones_for
 from handlers.views.escalation import late_for_coordinator, weekly_late_digest
-from jobs.delivery import Outcome, deliver, leased
+from jobs.delivery import Outcome, deliver, locked
 from jobs.registry import Job, JobContext
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
@@ -18,7 +18,7 @@ from storage.repositories import slots as slot_repo
 
 
 def run_escalations(ctx: JobContext) -> str:
-    return leased(ctx, "escalations", _escalate)
+    return locked(ctx, "escalations", _escalate)
 
 
 def _escalate(ctx: JobContext) -> str:
@@ -61,7 +61,7 @@ def _escalate(ctx: JobContext) -> str:
 
 
 def run_late_digest(ctx: JobContext) -> str:
-    return leased(ctx, "late-digest", _weekly)
+    return locked(ctx, "late-digest", _weekly)
 
 
 def _weekly(ctx: JobContext) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from storage.locks import Held
 from storage.repositories import jobs as repo
 
 log = logging.getLogger("socialbot.jobs")
@@ -22,6 +23,7 @@ class JobContext:
     runtime: Runtime
     client: WebClient
     at: datetime
+    lock: Held | None = None  # the job's lock, inside its run; None for a listener's send
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from bot.nudges.plan import plan_reminder
 from bot.nudges.service import cadences
 from bot.people import timezones_for
 from handlers.views.digest import reminder_digest
-from jobs.delivery import Outcome, deliver, leased
+from jobs.delivery import Outcome, deliver, locked
 from jobs.registry import Job, JobContext
 from jobs.undeliverable import report_undeliverable
 from storage.repositories import nudges as repo
@@ -22,7 +22,7 @@ BATCH = 50_000
 
 
 def run_reminders(ctx: JobContext) -> str:
-    return leased(ctx, "reminders", _send_due)
+    return locked(ctx, "reminders", _send_due)
 
 
 def _send_due(ctx: JobContext) -> str:
@@ -38,10 +38,12 @@ def _send_due(ctx: JobContext) -> str:
         user_ids={r[3] for r in rows},
         fallback=directory.timezone,
     )
-    next_at: dict[int, datetime | None] = {}
+    # slot -> (next_nudge_at as read, as planned): written by compare-and-set, so a snooze
+    # clicked during the run keeps its moment.
+    moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for slot_id, department_id, due_at, contributor, snoozed_until in rows:
+    for slot_id, department_id, due_at, contributor, snoozed_until, seen in rows:
         plan = plan_reminder(
             due_at=due_at,
             tz=zones[contributor],
@@ -50,13 +52,18 @@ def _send_due(ctx: JobContext) -> str:
             done=frozenset(done.get(slot_id, ())),
             snoozed_until=snoozed_until,
         )
-        next_at[slot_id] = plan.next_at
+        moments[slot_id] = (seen, plan.next_at)
         if plan.superseded:
             skipped[slot_id] = plan.superseded
         if plan.send:
             due[contributor].append((slot_id, plan.send))
+    sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
-        slot_repo.set_next_nudge(session, next_at)
+        # What is being sent moves on with its claim: a run killed before a contributor's turn
+        # leaves theirs due, so the next run sends it.
+        slot_repo.advance_next_nudge(
+            session, {s: m for s, m in moments.items() if s not in sending}
+        )
         repo.record_skipped(session, skipped, now)
 
     sent = failed = reminders = in_doubt = 0
@@ -70,6 +77,7 @@ def _send_due(ctx: JobContext) -> str:
             items=items,
             render=lambda shown, user=contributor, zone=tz: reminder_digest(user, shown, zone, now),
             event="reminded",
+            moves={slot_id: moments[slot_id] for slot_id, _ in items},
         )
         if delivery.outcome is Outcome.SENT:
             sent += 1

@@ -11,7 +11,7 @@ from bot.organisation.directory import Directory
 from bot.organisation.roles import Role
 from bot.review.waiting import is_away, working_hours_between
 from handlers.views.common import mention
-from jobs.delivery import Outcome, deliver, leased
+from jobs.delivery import Outcome, deliver, locked
 from jobs.registry import Job, JobContext
 from storage.models import Slot
 from storage.repositories import organisation as org_repo
@@ -103,7 +103,7 @@ def _nudge_waiting(ctx: JobContext) -> str:
 
 
 def run_review_nudges(ctx: JobContext) -> str:
-    return leased(ctx, "review-nudges", _nudge)
+    return locked(ctx, "review-nudges", _nudge)
 
 
 REVIEW_NUDGES_JOB = Job(
