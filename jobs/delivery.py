@@ -1,33 +1,47 @@
 """Sending digests exactly once: claim in the database, send, confirm.
 
-A run that dies between the Slack call and the confirmation leaves the digest "sending". The
-next run (holding the job's lease, so nobody else is mid-send) asks Slack whether the message
-arrived, by the key carried in the message's metadata, and confirms or re-plans it."""
+A run that dies between the Slack call and the confirmation leaves the digest "sending". Who
+settles it, and when, depends on who could still be mid-send:
+
+- A job's run holds that job's lock (storage/locks.py) for as long as it lives, and it dies with
+  the run: no fixed TTL. So when the next run of the job holds the lock, no earlier run of it is
+  alive, and everything a run of the job left "sending" is settled at once: found in Slack by the
+  key in the message's metadata (a thread reply through conversations.replies) and confirmed,
+  or abandoned and planned again, so this very run sends it. Another job's are left to that
+  job's next run: its lock cannot be tried without refusing a run of it starting meanwhile.
+- Listeners ("Remind again", a reassignment, review feedback) also send through `deliver`, but
+  do not take a job's lock: a click must not wait for, or be refused by, a long run. Their
+  claims carry no job, so no lock says whether their sender is alive; those are settled only
+  after IN_DOUBT_AFTER, longer than a send can take (the SDK gives up within a minute).
+  Settling is guarded (only a digest still "sending" is abandoned), so two jobs checking the
+  same listener's digest at once do no harm.
+- Before each claim a run checks it still holds its lock (a PostgreSQL connection can drop),
+  and stops if not: once another run may hold it, sending on would be sending twice."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
 from bot.nudges.digests import DigestItem, digest_items
 from jobs.registry import JobContext
-from storage.repositories import leases
+from storage import locks
+from storage.models import Digest
 from storage.repositories import nudges as repo
 from storage.repositories import slots as slot_repo
 
 log = logging.getLogger("socialbot.jobs")
 METADATA_EVENT = "socialbot_digest"
-LEASE = timedelta(minutes=30)
-# A digest still "sending" this long after its claim is in doubt; younger ones may be in flight
-# in another job or a listener right now (a send takes seconds; the SDK gives up within a minute).
+# Only for sends no job's lock covers (listeners): younger ones may be in flight right now.
 IN_DOUBT_AFTER = timedelta(minutes=5)
 
 Render = Callable[[list[DigestItem]], tuple[str, list[dict[str, Any]]]]
@@ -49,39 +63,18 @@ class Delivery:
 
 
 def wall_clock() -> datetime:
-    """Leases and message timestamps are about real time, whatever `--at` says."""
+    """Claims and message timestamps are about real time, whatever `--at` says."""
     return datetime.now(UTC)
 
 
-class LeaseHeld(Exception):
-    pass
-
-
-class Lease:
-    def __init__(self, ctx: JobContext, name: str) -> None:
-        self._ctx, self._name, self._holder = ctx, name, uuid.uuid4().hex
-
-    def __enter__(self) -> Lease:
-        now = wall_clock()
-        with self._ctx.runtime.session() as session:
-            if not leases.acquire(
-                session, name=self._name, holder=self._holder, now=now, until=now + LEASE
-            ):
-                raise LeaseHeld(self._name)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._ctx.runtime.session() as session:
-            leases.release(session, name=self._name, holder=self._holder)
-
-
-def leased(ctx: JobContext, name: str, work: Callable[[JobContext], str]) -> str:
-    """Run `work` holding the job's lease, after settling what a crashed run left in doubt."""
+def locked(ctx: JobContext, name: str, work: Callable[[JobContext], str]) -> str:
+    """Run `work` holding the job's lock, after settling what a dead run left in doubt."""
     try:
-        with Lease(ctx, name):
+        with locks.exclusive(ctx.runtime.engine, name) as held:
+            ctx = replace(ctx, lock=held)
             recovered = recover_in_doubt(ctx)
             summary = work(ctx)
-    except LeaseHeld:
+    except locks.LockHeld:
         return f"skipped: another worker is running {name}"
     return f"{summary}, {recovered} recovered" if recovered else summary
 
@@ -95,13 +88,36 @@ def deliver(
     render: Render,
     event: str,
     thread_ts: str | None = None,
+    moves: Mapping[int, tuple[datetime, datetime | None]] | None = None,
 ) -> Delivery:
+    """Claim, send, confirm. `moves`: slot -> (its `next_nudge_at` as read, the next one), moved
+    by compare-and-set in the claim's transaction; a slot whose moment changed since it was read
+    (a snooze clicked meanwhile) is left out, and nothing is sent if none is left."""
     runtime = ctx.runtime
     key = uuid.uuid4().hex
+    if ctx.lock is not None:
+        ctx.lock.check()
     try:
         with runtime.session() as session:
+            items = [
+                (slot_id, stage)
+                for slot_id, stage in items
+                if slot_id not in (moves or {})
+                or slot_repo.advance_one_next_nudge(
+                    session, slot_id, seen=moves[slot_id][0], at=moves[slot_id][1]
+                )
+            ]
+            if not items:
+                return Delivery(Outcome.TAKEN)
             digest_id = repo.claim(
-                session, key=key, kind=kind, recipient=recipient, items=items, now=wall_clock()
+                session,
+                key=key,
+                kind=kind,
+                recipient=recipient,
+                items=items,
+                now=wall_clock(),
+                thread_ts=thread_ts,
+                job=ctx.lock.name if ctx.lock is not None else None,
             )
     except IntegrityError:
         return Delivery(Outcome.TAKEN)
@@ -153,43 +169,57 @@ def deliver(
 
 
 def recover_in_doubt(ctx: JobContext) -> int:
-    """Confirm or re-plan digests a crashed run left claimed. Returns how many it settled."""
+    """Confirm or re-plan digests a dead run (or, after a grace, a listener) left claimed.
+    Returns how many it settled. Needs the job's lock."""
     runtime, client = ctx.runtime, ctx.client
+    assert ctx.lock is not None
     with runtime.session() as session:
-        doubtful = [
-            (d.id, d.key, d.recipient, d.channel, d.created_at)
-            for d in repo.in_doubt(session, claimed_before=wall_clock() - IN_DOUBT_AFTER)
-        ]
-    for digest_id, key, recipient, channel, created_at in doubtful:
-        assert digest_id is not None
-        found = None
+        doubtful = list(
+            repo.in_doubt(
+                session,
+                job=ctx.lock.name,
+                listener_claimed_before=wall_clock() - IN_DOUBT_AFTER,
+            )
+        )
+    settled = 0
+    for digest in doubtful:
+        assert digest.id is not None
         try:
-            if channel is None and recipient.startswith(("C", "G")):
-                channel = recipient  # a channel message (a thread reply is not in its history)
-            channel = channel or client.conversations_open(users=recipient)["channel"]["id"]
-            history = client.conversations_history(
-                channel=channel,
-                oldest=f"{created_at.timestamp() - 60:.6f}",
-                include_all_metadata=True,
-                limit=200,
-            )
-            found = next(
-                (
-                    m
-                    for m in history.get("messages", [])
-                    if (m.get("metadata") or {}).get("event_payload", {}).get("key") == key
-                ),
-                None,
-            )
+            found = _find_in_slack(client, digest)
         except SlackApiError as exc:
             log.warning(
                 "could not check a digest",
-                extra={"user": recipient, "detail": exc.response.get("error")},
+                extra={"user": digest.recipient, "detail": exc.response.get("error")},
             )
             continue  # still in doubt: try again next run rather than risk a second message
         with runtime.session() as session:
             if found is not None:
-                repo.confirm(session, digest_id, channel=channel, ts=found["ts"], now=wall_clock())
+                channel, ts = found
+                repo.confirm(session, digest.id, channel=channel, ts=ts, now=wall_clock())
             else:
-                repo.abandon(session, digest_id, runtime.now())
-    return len(doubtful)
+                repo.abandon(session, digest.id, runtime.now())
+        settled += 1
+    return settled
+
+
+def _find_in_slack(client: WebClient, digest: Digest) -> tuple[str, str] | None:
+    """(channel, ts) of the message carrying the digest's key, if Slack has it. A thread reply
+    is not in the channel's history, so a reply is looked for in its thread."""
+    channel = digest.channel
+    if channel is None and digest.recipient.startswith(("C", "G")):
+        channel = digest.recipient
+    channel = channel or client.conversations_open(users=digest.recipient)["channel"]["id"]
+    oldest = f"{digest.created_at.timestamp() - 60:.6f}"
+    if digest.thread_ts:
+        pages = client.conversations_replies(
+            channel=channel, ts=digest.thread_ts, oldest=oldest, include_all_metadata=True
+        )
+    else:
+        pages = client.conversations_history(
+            channel=channel, oldest=oldest, include_all_metadata=True, limit=200
+        )
+    for page in pages:  # the SDK follows next_cursor
+        for message in page.get("messages", []):
+            if (message.get("metadata") or {}).get("event_payload", {}).get("key") == digest.key:
+                return channel, str(message["ts"])
+    return None

@@ -5,16 +5,16 @@ every department's posts late by `escalate_after_days` or more, once a week."""
 from __future__ import annotations
 
 from bot.flows.escalations import escalate, late_digest
-from jobs.delivery import leased
+from jobs.delivery import locked
 from jobs.registry import Job, JobContext
 
 
 def run_escalations(ctx: JobContext) -> str:
-    return leased(ctx, "escalations", escalate)
+    return locked(ctx, "escalations", escalate)
 
 
 def run_late_digest(ctx: JobContext) -> str:
-    return leased(ctx, "late-digest", late_digest)
+    return locked(ctx, "late-digest", late_digest)
 
 
 ESCALATIONS_JOB = Job(

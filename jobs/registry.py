@@ -22,7 +22,7 @@ log = logging.getLogger("socialbot.jobs")
 class JobContext(SlackContext):
     """A flow's context as of the moment the job was run for."""
 
-    at: datetime
+    at: datetime = field(kw_only=True)
 
 
 @dataclass(frozen=True)

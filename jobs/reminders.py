@@ -4,12 +4,12 @@ reminder is due (`bot.flows.reminders.send_due`)."""
 from __future__ import annotations
 
 from bot.flows.reminders import send_due
-from jobs.delivery import leased
+from jobs.delivery import locked
 from jobs.registry import Job, JobContext
 
 
 def run_reminders(ctx: JobContext) -> str:
-    return leased(ctx, "reminders", send_due)
+    return locked(ctx, "reminders", send_due)
 
 
 REMINDERS_JOB = Job(

@@ -4,12 +4,12 @@ long for a decision nudges its reviewers once (`bot.flows.review_nudges`)."""
 from __future__ import annotations
 
 from bot.flows.review_nudges import nudge_reviewers
-from jobs.delivery import leased
+from jobs.delivery import locked
 from jobs.registry import Job, JobContext
 
 
 def run_review_nudges(ctx: JobContext) -> str:
-    return leased(ctx, "review-nudges", nudge_reviewers)
+    return locked(ctx, "review-nudges", nudge_reviewers)
 
 
 REVIEW_NUDGES_JOB = Job(

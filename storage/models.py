@@ -169,6 +169,9 @@ class Digest(SQLModel, table=True):
     state: str = Field(default="sending", max_length=16, index=True)
     channel: str | None = Field(default=None, max_length=32)
     ts: str | None = Field(default=None, max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)  # a reply in this thread
+    # The job whose run claimed it (its next run settles it at once); None for a listener's send.
+    job: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts()  # type: ignore[assignment]
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
     error: str = Field(default="", max_length=100)
@@ -225,14 +228,6 @@ class PendingReply(SQLModel, table=True):
     files: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
     created_at: datetime = _ts()  # type: ignore[assignment]
     resolved: bool = Field(default=False)
-
-
-class JobLease(SQLModel, table=True):
-    """Only the holder of a job's lease runs it; a crashed holder's lease simply expires."""
-
-    name: str = Field(primary_key=True, max_length=64)
-    holder: str = Field(max_length=64)
-    expires_at: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
 
 
 class Review(SQLModel, table=True):

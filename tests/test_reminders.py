@@ -152,8 +152,8 @@ def test_a_crash_between_sending_and_recording_neither_duplicates_nor_loses(
         main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # both went out; one unrecorded
     monkeypatch.setattr(nudges_repo, "confirm", real_confirm)
-    _later(monkeypatch, minutes=6)  # past the grace an in-flight send gets
-    out = _run("2027-02-10T09:05:00+00:00", capsys)
+    # At once: the dead run's lock went with it, so nobody can still be sending its digest.
+    out = _run("2027-02-10T09:00:00+00:00", capsys)
     assert "1 recovered" in out
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # nothing sent twice
     with org.session() as session:
@@ -165,14 +165,43 @@ def test_a_crash_before_sending_is_sent_on_the_next_run(env, org, fake_slack, mo
     # Slack answers 500: the message may or may not exist, so the digest stays in doubt.
     fake_slack.fail("chat.postMessage", "internal_error", status=500, times=1)
     assert "1 in doubt" in _run("2027-02-10T09:00:00+00:00", capsys)
-    # Straight after, it may still be in flight somewhere: left alone.
-    assert "recovered" not in _run("2027-02-10T09:01:00+00:00", capsys)
-    _later(monkeypatch, minutes=6)
-    out = _run("2027-02-10T09:05:00+00:00", capsys)
+    # The run that left it in doubt has ended, so the very next one settles it: Slack has no
+    # message with its key, so it is sent now.
+    out = _run("2027-02-10T09:01:00+00:00", capsys)
     assert "1 recovered" in out and "1 digests sent" in out
     assert len(fake_slack.calls_to("chat.postMessage")) == 2  # the failed try, then the digest
     with org.session() as session:
         assert sorted(d.state for d in session.exec(select(Digest))) == ["abandoned", "sent"]
+    assert "recovered" not in _run("2027-02-10T09:02:00+00:00", capsys)
+
+
+def test_a_listeners_send_in_doubt_gets_a_grace_then_is_settled(
+    env, org, fake_slack, monkeypatch, capsys
+):
+    """A listener holds no job's lock, so its claim may be in flight while a job runs."""
+    from bot.app import make_client
+    from jobs.delivery import Outcome, deliver
+    from jobs.registry import JobContext
+
+    _import(org, "Marketing,2027-02-17,linkedin,Again,U0ALICE\n")
+    with org.session() as session:
+        slot = session.exec(select(Slot).where(Slot.topic == "Again")).one()
+    fake_slack.fail("chat.postMessage", "internal_error", status=500, times=1)
+    delivery = deliver(
+        JobContext(runtime=org, client=make_client(org.settings), at=org.now()),
+        recipient="U0ALICE",
+        kind="reminder",
+        items=[(slot.id, "again:U0MKTLEAD")],
+        render=lambda shown: ("Reminder", []),
+        event="reminded_again",
+    )
+    assert delivery.outcome is Outcome.IN_DOUBT
+    assert "recovered" not in _run("2027-01-15T10:00:00+00:00", capsys)
+    _later(monkeypatch, minutes=6)  # longer than any send takes
+    assert "1 recovered" in _run("2027-01-15T10:00:00+00:00", capsys)
+    with org.session() as session:
+        [digest] = session.exec(select(Digest)).all()
+        assert digest.state == "abandoned" and digest.job is None
 
 
 def test_reminders_are_counted_in_the_schedule(env, org, fake_slack):
@@ -277,7 +306,7 @@ def org_toml_with_contributors(people: list[str]) -> str:
 
 
 def _later(monkeypatch, *, minutes: int) -> None:
-    """Real time moves on (leases and in-doubt digests are about real time, not `--at`)."""
+    """Real time moves on (in-doubt digests are about real time, not `--at`)."""
     import jobs.delivery as delivery
 
     moved = datetime.now(UTC) + timedelta(minutes=minutes)

@@ -47,10 +47,12 @@ def send_due(ctx: SlackContext) -> str:
         user_ids={r[3] for r in rows},
         fallback=directory.timezone,
     )
-    next_at: dict[int, datetime | None] = {}
+    # slot -> (next_nudge_at as read, as planned): written by compare-and-set, so a snooze
+    # clicked during the run keeps its moment.
+    moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for slot_id, department_id, due_at, contributor, snoozed_until in rows:
+    for slot_id, department_id, due_at, contributor, snoozed_until, seen in rows:
         plan = plan_reminder(
             due_at=due_at,
             tz=zones[contributor],
@@ -59,13 +61,18 @@ def send_due(ctx: SlackContext) -> str:
             done=frozenset(done.get(slot_id, ())),
             snoozed_until=snoozed_until,
         )
-        next_at[slot_id] = plan.next_at
+        moments[slot_id] = (seen, plan.next_at)
         if plan.superseded:
             skipped[slot_id] = plan.superseded
         if plan.send:
             due[contributor].append((slot_id, plan.send))
+    sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
-        slot_repo.set_next_nudge(session, next_at)
+        # What is being sent moves on with its claim: a run killed before a contributor's turn
+        # leaves theirs due, so the next run sends it.
+        slot_repo.advance_next_nudge(
+            session, {s: m for s, m in moments.items() if s not in sending}
+        )
         repo.record_skipped(session, skipped, now)
 
     sent = failed = reminders = in_doubt = 0
@@ -79,6 +86,7 @@ def send_due(ctx: SlackContext) -> str:
             items=items,
             render=lambda shown, user=contributor, zone=tz: reminder_digest(user, shown, zone, now),
             event="reminded",
+            moves={slot_id: moments[slot_id] for slot_id, _ in items},
         )
         if delivery.outcome is Outcome.SENT:
             sent += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,17 +13,26 @@ AWAY_WORDS = ("out of office", "ooo", "vacation", "holiday", "on leave", "away",
 
 
 def working_hours_between(start: datetime, end: datetime, tz: ZoneInfo) -> float:
-    """Hours between two moments that fall on Monday to Friday in `tz` (whole days count)."""
+    """Real hours elapsed between two moments while it was Monday to Friday in `tz` (whole days
+    count). Each local working day is turned into a UTC interval before it is measured, so a
+    working day with a DST change counts the 23 or 25 hours it really had."""
+    if end <= start:
+        return 0.0
     total = timedelta()
-    cursor = start.astimezone(tz)
-    stop = end.astimezone(tz)
-    while cursor < stop:
-        next_day = (cursor + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        chunk_end = min(next_day, stop)
-        if cursor.weekday() < 5:
-            total += chunk_end - cursor
-        cursor = chunk_end
+    day, last = start.astimezone(tz).date(), end.astimezone(tz).date()
+    while day <= last:
+        if day.weekday() < 5:
+            begins = _local_midnight(day, tz)
+            ends = _local_midnight(day + timedelta(days=1), tz)
+            overlap = min(ends, end.astimezone(UTC)) - max(begins, start.astimezone(UTC))
+            total += max(overlap, timedelta())
+        day += timedelta(days=1)
     return total.total_seconds() / 3600
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The moment `day` begins in `tz`, in UTC (where midnight is skipped, when the day starts)."""
+    return datetime.combine(day, time(), tz).astimezone(UTC)
 
 
 def is_away(profile: dict[str, Any], now: datetime) -> bool:

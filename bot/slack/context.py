@@ -10,12 +10,14 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack.people import timezone_of
+from storage.locks import Held
 
 
 @dataclass(frozen=True)
 class SlackContext:
     runtime: Runtime
     client: WebClient
+    lock: Held | None = None  # a job's lock, while the job runs; None when a listener acts
 
     def tz(self, user_id: str) -> ZoneInfo:
         """The person's own timezone, or the organisation's when Slack can't say."""

@@ -6,8 +6,8 @@ import itertools
 import json
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -53,6 +53,24 @@ class _Failure:
 
 
 @dataclass
+class Stall:
+    """The `nth` call of `method` is carried out (a message is posted) but its answer is held
+    back until `release()`: a process killed meanwhile never hears that it went through."""
+
+    method: str
+    remaining: int
+    reached: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def wait(self, timeout: float = 10.0) -> None:
+        if not self.reached.wait(timeout):
+            raise AssertionError(f"{self.method} was not called often enough to stall")
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class FakeUser:
     id: str
     tz: str = "Europe/London"
@@ -76,6 +94,7 @@ class FakeSlack:
         self.users: dict[str, FakeUser] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → posted, oldest first
         self._failures: list[_Failure] = []
+        self._stalls: list[Stall] = []
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -144,6 +163,13 @@ class FakeSlack:
             )
         )
 
+    def stall(self, method: str, *, nth: int) -> Stall:
+        """Hold back the answer to the `nth` call of `method` from now (see Stall)."""
+        stall = Stall(method, nth)
+        with self._lock:
+            self._stalls.append(stall)
+        return stall
+
     # --- asserting -----------------------------------------------------------------------------
 
     def calls_to(self, method: str) -> list[Call]:
@@ -195,6 +221,18 @@ class FakeSlack:
                     return failure
         return None
 
+    def _hold(self, method: str) -> None:
+        with self._lock:
+            held = []
+            for stall in self._stalls:
+                if stall.method == method and stall.remaining > 0:
+                    stall.remaining -= 1
+                    if stall.remaining == 0:
+                        held.append(stall)
+        for stall in held:
+            stall.reached.set()
+            stall.released.wait(60)
+
     def _next_ts(self) -> str:
         # Real-time seconds, so `oldest` filters behave as they do at Slack.
         return f"{time.time():.6f}"[:-6] + f"{next(self._ts) % 1_000_000:06d}"
@@ -222,17 +260,46 @@ class FakeSlack:
             if isinstance(metadata, str):
                 message["metadata"] = json.loads(metadata)
             with self._lock:
-                self.messages.setdefault(channel, []).append(message)
+                posted = self.messages.setdefault(channel, [])
+                parent = next((m for m in posted if m["ts"] == message.get("thread_ts")), None)
+                if parent is not None:
+                    parent["thread_ts"] = parent["ts"]
+                    parent["reply_count"] = int(parent.get("reply_count", 0)) + 1
+                posted.append(message)
             return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
         if method == "conversations.history":
+            # Newest first; thread replies are not part of a channel's history.
             with self._lock:
-                posted = list(self.messages.get(channel, []))
-            oldest = float(args.get("oldest") or 0)
-            found = [m for m in reversed(posted) if float(m["ts"]) >= oldest]
+                posted = [
+                    m
+                    for m in self.messages.get(channel, [])
+                    if m.get("thread_ts", m["ts"]) == m["ts"] or _true(m.get("reply_broadcast"))
+                ]
+            found = _between(reversed(posted), args)
+            limit = int(args.get("limit") or 100)
             return {
                 "ok": True,
-                "messages": found[: int(args.get("limit") or 100)],
-                "has_more": False,
+                "messages": [_shown(m, args) for m in found[:limit]],
+                "has_more": len(found) > limit,
+            }
+        if method == "conversations.replies":
+            # The thread's parent first, then its replies oldest first (`ts` may be any of them).
+            ts = str(args.get("ts", ""))
+            with self._lock:
+                posted = list(self.messages.get(channel, []))
+            if not any(m["ts"] == ts for m in posted):
+                return {"ok": False, "error": "thread_not_found"}
+            root = next(m.get("thread_ts", m["ts"]) for m in posted if m["ts"] == ts)
+            parent = [m for m in posted if m["ts"] == root]
+            replies = _between(
+                (m for m in posted if m.get("thread_ts") == root and m["ts"] != root), args
+            )
+            found = parent + replies
+            limit = int(args.get("limit") or 1000)
+            return {
+                "ok": True,
+                "messages": [_shown(m, args) for m in found[:limit]],
+                "has_more": len(found) > limit,
             }
         if method == "users.list":
             members = sorted(self.users.values(), key=lambda u: u.id)
@@ -293,6 +360,25 @@ class FakeSlack:
         }
 
 
+def _true(value: Any) -> bool:
+    return value in (True, 1, "1", "true")
+
+
+def _between(messages: Iterable[dict[str, Any]], args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Slack's `oldest`/`latest` window: exclusive unless `inclusive`."""
+    oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or "inf")
+    if _true(args.get("inclusive")):
+        return [m for m in messages if oldest <= float(m["ts"]) <= latest]
+    return [m for m in messages if oldest < float(m["ts"]) < latest]
+
+
+def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """Message metadata is only returned to those who ask for it (`include_all_metadata`)."""
+    if _true(args.get("include_all_metadata")):
+        return message
+    return {k: v for k, v in message.items() if k != "metadata"}
+
+
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -328,7 +414,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             failure = fake._failure_for(method, args)
             if failure is not None:
                 return self._send_json(failure.status, failure.body, failure.headers)
-            self._send_json(200, fake.answer(method, args))
+            answer = fake.answer(method, args)
+            fake._hold(method)
+            self._send_json(200, answer)
 
         def _parse(self, raw: bytes, query: str) -> dict[str, Any]:
             content_type = self.headers.get("Content-Type") or ""
@@ -351,12 +439,15 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             content_type: str,
             headers: dict[str, str] | None = None,
         ) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the caller died waiting (a stalled answer)
 
     return Handler

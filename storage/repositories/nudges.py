@@ -17,7 +17,8 @@ OPEN_FOR_REMINDERS = ("planned",)
 
 
 def reminder_candidates(session: Session, *, now: datetime, limit: int) -> Sequence[Any]:
-    """Open slots whose next reminder may be due: only these are read, however big the year."""
+    """Open slots whose next reminder may be due: only these are read, however big the year.
+    Their `next_nudge_at` comes too, for the compare-and-set that writes the next one."""
     return session.exec(
         select(
             Slot.id,
@@ -25,6 +26,7 @@ def reminder_candidates(session: Session, *, now: datetime, limit: int) -> Seque
             Slot.due_at,
             Slot.contributor_id,
             Slot.snoozed_until,
+            Slot.next_nudge_at,
         )
         .where(
             col(Slot.next_nudge_at) <= now,
@@ -63,10 +65,14 @@ def claim(
     recipient: str,
     items: Iterable[tuple[int, str]],
     now: datetime,
+    thread_ts: str | None = None,
+    job: str | None = None,
 ) -> int:
     """Record the digest and its nudges as "sending". The unique (slot, stage) pair makes a
     second claim of any item fail, which the caller treats as "someone else has it"."""
-    digest = Digest(key=key, kind=kind, recipient=recipient, created_at=now)
+    digest = Digest(
+        key=key, kind=kind, recipient=recipient, thread_ts=thread_ts, job=job, created_at=now
+    )
     session.add(digest)
     session.flush()
     assert digest.id is not None
@@ -96,20 +102,30 @@ def fail(session: Session, digest_id: int, *, error: str) -> None:
     )
 
 
-def in_doubt(session: Session, *, claimed_before: datetime) -> Sequence[Digest]:
-    """Digests claimed but never confirmed: a run died between claiming and confirming."""
+def in_doubt(session: Session, *, job: str, listener_claimed_before: datetime) -> Sequence[Digest]:
+    """Digests claimed but never confirmed that nobody alive can still be sending: every one
+    claimed by a run of `job` (the caller holds that job's lock), and listeners' sends claimed
+    before `listener_claimed_before`."""
     return session.exec(
-        select(Digest).where(Digest.state == "sending", col(Digest.created_at) < claimed_before)
+        select(Digest).where(
+            Digest.state == "sending",
+            (col(Digest.job) == job)
+            | (col(Digest.job).is_(None) & (col(Digest.created_at) < listener_claimed_before)),
+        )
     ).all()
 
 
 def abandon(session: Session, digest_id: int, now: datetime) -> None:
     """The message never reached Slack: forget its nudges so they are planned again."""
+    settled = session.exec(  # type: ignore[call-overload]
+        update(Digest)
+        .where(col(Digest.id) == digest_id, col(Digest.state) == "sending")
+        .values(state="abandoned")
+    )
+    if not settled.rowcount:
+        return  # settled meanwhile (a listener's send, checked by two jobs at once)
     slot_ids = session.exec(select(Nudge.slot_id).where(Nudge.digest_id == digest_id)).all()
     session.exec(delete(Nudge).where(col(Nudge.digest_id) == digest_id))  # type: ignore[call-overload]
-    session.exec(  # type: ignore[call-overload]
-        update(Digest).where(col(Digest.id) == digest_id).values(state="abandoned")
-    )
     set_next_nudge(session, dict.fromkeys(slot_ids, now))
 
 

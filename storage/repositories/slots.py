@@ -108,6 +108,38 @@ def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> Non
     )
 
 
+def advance_next_nudge(
+    session: Session, moments: dict[int, tuple[datetime, datetime | None]]
+) -> None:
+    """Compare-and-set: slot -> (the `next_nudge_at` read, the new one). A slot whose moment
+    changed since it was read (a snooze clicked meanwhile, say) keeps what was written."""
+    if not moments:
+        return
+    table = Slot.__table__
+    session.connection().execute(
+        update(table)  # type: ignore[arg-type]
+        .where(
+            table.c.id == bindparam("slot"),  # type: ignore[attr-defined]
+            table.c.next_nudge_at == bindparam("seen"),  # type: ignore[attr-defined]
+        )
+        .values(next_nudge_at=bindparam("at")),
+        [{"slot": slot, "seen": seen, "at": at} for slot, (seen, at) in moments.items()],
+    )
+
+
+def advance_one_next_nudge(
+    session: Session, slot_id: int, *, seen: datetime, at: datetime | None
+) -> bool:
+    """The same compare-and-set for one slot; False if its moment changed since it was read."""
+    moved = session.exec(  # type: ignore[call-overload]
+        update(Slot)
+        .where(col(Slot.id) == slot_id, col(Slot.next_nudge_at) == seen)
+        .values(next_nudge_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(moved.rowcount)
+
+
 def open_slots_on(
     session: Session, days: set[date], tz: ZoneInfo, now: datetime
 ) -> list[tuple[int, str, datetime]]:
