@@ -5,7 +5,7 @@ every department's posts late by `escalate_after_days` or more, once a week."""
 from __future__ import annotations
 
 from bot.flows.escalations import escalate, late_digest
-from jobs.delivery import locked
+from jobs.locking import locked
 from jobs.registry import Job, JobContext
 
 

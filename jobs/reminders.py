@@ -4,7 +4,7 @@ reminder is due (`bot.flows.reminders.send_due`)."""
 from __future__ import annotations
 
 from bot.flows.reminders import send_due
-from jobs.delivery import locked
+from jobs.locking import locked
 from jobs.registry import Job, JobContext
 
 

@@ -4,7 +4,7 @@ long for a decision nudges its reviewers once (`bot.flows.review_nudges`)."""
 from __future__ import annotations
 
 from bot.flows.review_nudges import nudge_reviewers
-from jobs.delivery import locked
+from jobs.locking import locked
 from jobs.registry import Job, JobContext
 
 

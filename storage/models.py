@@ -158,7 +158,8 @@ class Rule(SQLModel, table=True):
 
 
 class Digest(SQLModel, table=True):
-    """One message the bot sends about one or more slots (a reminder digest, an escalation).
+    """One message the bot sends exactly once, about one or more outbox items (a reminder
+    digest, an escalation).
     Claimed (state "sending") before the Slack call and confirmed after, so a crash in between
     can be told apart from a message never sent."""
 
@@ -177,13 +178,18 @@ class Digest(SQLModel, table=True):
     error: str = Field(default="", max_length=100)
 
 
-class Nudge(SQLModel, table=True):
-    """One (slot, stage) notification. The unique pair is what makes every stage go out once."""
+class OutboxItem(SQLModel, table=True):
+    """One thing told once: a stage about a subject (a slot's reminder two days before, an
+    escalation to one coordinator). The unique triple is what makes each go out once."""
 
-    __table_args__ = (UniqueConstraint("slot_id", "stage", name="uq_nudge_slot_stage"),)
+    __tablename__ = "outbox_item"
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_id", "stage", name="uq_outbox_subject_stage"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    slot_id: int = Field(foreign_key="slot.id", index=True)
+    subject: str = Field(max_length=16)  # what kind of thing subject_id names: "slot", …
+    subject_id: int = Field(index=True)
     stage: str = Field(max_length=80)
     digest_id: int | None = Field(default=None, foreign_key="digest.id", index=True)
     state: str = Field(default="sending", max_length=16)

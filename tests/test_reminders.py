@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.cli import main
 from bot.runtime import Runtime
 from bot.schedule.service import import_schedule
-from storage.models import Digest, Nudge, Slot, SlotEvent
+from storage.models import Digest, OutboxItem, Slot, SlotEvent
 
 
 def _import(runtime: Runtime, rows: str) -> None:
@@ -87,7 +87,12 @@ def test_after_downtime_missed_reminders_are_caught_up_once(env, org, fake_slack
     with org.session() as session:
         slot = session.exec(select(Slot).where(Slot.topic == "Launch")).one()
         states = {
-            n.stage: n.state for n in session.exec(select(Nudge).where(Nudge.slot_id == slot.id))
+            n.stage: n.state
+            for n in session.exec(
+                select(OutboxItem).where(
+                    OutboxItem.subject == "slot", OutboxItem.subject_id == slot.id
+                )
+            )
         }
     assert states == {"d7": "skipped", "d2": "sent"}
     # The morning-of reminder still comes, once.
@@ -132,7 +137,7 @@ def test_a_failed_dm_is_recorded_reported_and_does_not_stop_the_run(env, org, fa
 def test_a_crash_between_sending_and_recording_neither_duplicates_nor_loses(
     env, org, fake_slack, monkeypatch, capsys
 ):
-    import storage.repositories.nudges as nudges_repo
+    import storage.repositories.outbox as nudges_repo
 
     _import(
         org,
@@ -180,7 +185,7 @@ def test_a_listeners_send_in_doubt_gets_a_grace_then_is_settled(
 ):
     """A listener holds no job's lock, so its claim may be in flight while a job runs."""
     from bot.app import make_client
-    from jobs.delivery import Outcome, deliver
+    from bot.slack.outbox import Outcome, deliver
     from jobs.registry import JobContext
 
     _import(org, "Marketing,2027-02-17,linkedin,Again,U0ALICE\n")
@@ -274,7 +279,7 @@ def test_two_workers_at_once_send_everything_exactly_once(env, org, fake_slack, 
 
 def test_a_second_claim_of_the_same_reminder_is_refused(env, org, fake_slack):
     from bot.app import make_client
-    from jobs.delivery import Outcome, deliver
+    from bot.slack.outbox import Outcome, deliver
     from jobs.registry import JobContext
 
     _import(org, "Marketing,2027-02-17,linkedin,Once,U0ALICE\n")
@@ -307,7 +312,7 @@ def org_toml_with_contributors(people: list[str]) -> str:
 
 def _later(monkeypatch, *, minutes: int) -> None:
     """Real time moves on (in-doubt digests are about real time, not `--at`)."""
-    import jobs.delivery as delivery
+    import bot.slack.outbox as delivery
 
     moved = datetime.now(UTC) + timedelta(minutes=minutes)
     monkeypatch.setattr(delivery, "wall_clock", lambda: moved)

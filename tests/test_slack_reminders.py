@@ -260,7 +260,7 @@ def _until_confirmed(served: Served, channel: str, ts: str) -> None:
     """The bot records a message as sent just after Slack accepts it; a person replies later."""
     import time
 
-    from storage.repositories.nudges import by_message
+    from storage.repositories.outbox import by_message
 
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:

@@ -20,8 +20,7 @@ from bot.drafts.service import (
 from bot.nudges.digests import DigestItem, digest_items
 from storage.models import PendingReply
 from storage.repositories import drafts as repo
-from storage.repositories import nudges as nudge_repo
-from storage.repositories import once
+from storage.repositories import once, outbox
 
 
 class ReplyKind(StrEnum):
@@ -60,7 +59,7 @@ class ReplyOutcome:
 def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetime) -> ReplyOutcome:
     if not repo.first_time(session, event_id, now):
         return ReplyOutcome(ReplyKind.DUPLICATE)
-    digest = nudge_repo.by_message(session, channel=reply.channel, ts=reply.thread_ts)
+    digest = outbox.by_message(session, channel=reply.channel, ts=reply.thread_ts)
     if (
         digest is None
         or digest.id is None

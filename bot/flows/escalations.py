@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from bot.nudges.plan import is_quiet
 from bot.slack.context import SlackContext
+from bot.slack.outbox import Outcome, deliver
 from bot.slack.people import timezones_for
 from bot.slack.views.escalation import late_for_coordinator, weekly_late_digest
-from jobs.delivery import Outcome, deliver
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
 from storage.repositories import slots as slot_repo

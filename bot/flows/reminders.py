@@ -17,15 +17,16 @@ from bot.nudges.digests import digest_items as items_of_digest
 from bot.nudges.plan import plan_reminder
 from bot.nudges.service import cadences
 from bot.slack.context import SlackContext
+from bot.slack.outbox import Delivery, Outcome, deliver
 from bot.slack.people import timezones_for
 from bot.slack.views.common import escape, mention
 from bot.slack.views.digest import reminder_digest
 from bot.slack.views.notices import handed_back_message, resolved_message
 from bot.slack.views.refusals import refusal
 from bot.slack.views.undeliverable import undeliverable_message
-from jobs.delivery import Delivery, Outcome, deliver
 from storage.models import Slot
 from storage.repositories import nudges as repo
+from storage.repositories import outbox
 from storage.repositories import slots as slot_repo
 
 BATCH = 50_000
@@ -139,7 +140,7 @@ def refresh_digest(ctx: SlackContext, channel: str | None, ts: str | None) -> No
     if not channel or not ts:
         return
     with ctx.runtime.session() as session:
-        digest = repo.by_message(session, channel=channel, ts=ts)
+        digest = outbox.by_message(session, channel=channel, ts=ts)
         if digest is None or digest.id is None or digest.kind != "reminder":
             return
         items = items_of_digest(session, digest.id)

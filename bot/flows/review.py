@@ -24,6 +24,7 @@ from bot.review.service import (
 )
 from bot.review.service import mark_published as record_published
 from bot.slack.context import SlackContext
+from bot.slack.outbox import deliver
 from bot.slack.views.common import escape, mention
 from bot.slack.views.refusals import refusal
 from bot.slack.views.review import (
@@ -32,7 +33,6 @@ from bot.slack.views.review import (
     review_message,
     version_status_text,
 )
-from jobs.delivery import deliver
 from storage.models import Slot
 from storage.repositories import nudges as nudge_repo
 

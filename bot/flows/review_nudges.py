@@ -14,8 +14,8 @@ from bot.organisation.directory import Directory
 from bot.organisation.roles import Role
 from bot.review.waiting import is_away, working_hours_between
 from bot.slack.context import SlackContext
+from bot.slack.outbox import Outcome, deliver
 from bot.slack.views.common import mention
-from jobs.delivery import Outcome, deliver
 from storage.models import Slot
 from storage.repositories import organisation as org_repo
 from storage.repositories import reviews as repo

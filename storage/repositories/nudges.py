@@ -1,4 +1,5 @@
-"""Digests and the (slot, stage) nudges they carry."""
+"""Slots as reminders and escalations see them: what is due, what was told already (the
+outbox items whose subject is a slot), what a digest about them shows."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, literal, update
+from sqlalchemy import literal, update
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Department, Digest, Nudge, Slot
-from storage.repositories.slots import set_next_nudge
+from storage.models import Account, Department, Digest, OutboxItem, Slot
+
+SLOT = "slot"  # the outbox subject of everything about a slot
 
 OPEN_FOR_REMINDERS = ("planned",)
 
@@ -42,8 +44,8 @@ def stages_done(session: Session, slot_ids: Iterable[int]) -> dict[int, set[str]
     ids = list(slot_ids)
     for start in range(0, len(ids), 500):
         rows = session.exec(
-            select(Nudge.slot_id, Nudge.stage).where(
-                col(Nudge.slot_id).in_(ids[start : start + 500])
+            select(OutboxItem.subject_id, OutboxItem.stage).where(
+                OutboxItem.subject == SLOT, col(OutboxItem.subject_id).in_(ids[start : start + 500])
             )
         )
         for slot_id, stage in rows:
@@ -54,87 +56,11 @@ def stages_done(session: Session, slot_ids: Iterable[int]) -> dict[int, set[str]
 def record_skipped(session: Session, skipped: dict[int, Iterable[str]], now: datetime) -> None:
     for slot_id, stages in skipped.items():
         for stage in stages:
-            session.add(Nudge(slot_id=slot_id, stage=stage, state="skipped", created_at=now))
-
-
-def claim(
-    session: Session,
-    *,
-    key: str,
-    kind: str,
-    recipient: str,
-    items: Iterable[tuple[int, str]],
-    now: datetime,
-    thread_ts: str | None = None,
-    job: str | None = None,
-) -> int:
-    """Record the digest and its nudges as "sending". The unique (slot, stage) pair makes a
-    second claim of any item fail, which the caller treats as "someone else has it"."""
-    digest = Digest(
-        key=key, kind=kind, recipient=recipient, thread_ts=thread_ts, job=job, created_at=now
-    )
-    session.add(digest)
-    session.flush()
-    assert digest.id is not None
-    for slot_id, stage in items:
-        session.add(Nudge(slot_id=slot_id, stage=stage, digest_id=digest.id, created_at=now))
-    session.flush()
-    return digest.id
-
-
-def confirm(session: Session, digest_id: int, *, channel: str, ts: str, now: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(Digest)
-        .where(col(Digest.id) == digest_id)
-        .values(state="sent", channel=channel, ts=ts, sent_at=now)
-    )
-    session.exec(  # type: ignore[call-overload]
-        update(Nudge).where(col(Nudge.digest_id) == digest_id).values(state="sent")
-    )
-
-
-def fail(session: Session, digest_id: int, *, error: str) -> None:
-    session.exec(  # type: ignore[call-overload]
-        update(Digest).where(col(Digest.id) == digest_id).values(state="failed", error=error[:100])
-    )
-    session.exec(  # type: ignore[call-overload]
-        update(Nudge).where(col(Nudge.digest_id) == digest_id).values(state="failed")
-    )
-
-
-def in_doubt(session: Session, *, job: str, listener_claimed_before: datetime) -> Sequence[Digest]:
-    """Digests claimed but never confirmed that nobody alive can still be sending: every one
-    claimed by a run of `job` (the caller holds that job's lock), and listeners' sends claimed
-    before `listener_claimed_before`."""
-    return session.exec(
-        select(Digest).where(
-            Digest.state == "sending",
-            (col(Digest.job) == job)
-            | (col(Digest.job).is_(None) & (col(Digest.created_at) < listener_claimed_before)),
-        )
-    ).all()
-
-
-def abandon(session: Session, digest_id: int, now: datetime) -> None:
-    """The message never reached Slack: forget its nudges so they are planned again."""
-    settled = session.exec(  # type: ignore[call-overload]
-        update(Digest)
-        .where(col(Digest.id) == digest_id, col(Digest.state) == "sending")
-        .values(state="abandoned")
-    )
-    if not settled.rowcount:
-        return  # settled meanwhile (a listener's send, checked by two jobs at once)
-    slot_ids = session.exec(select(Nudge.slot_id).where(Nudge.digest_id == digest_id)).all()
-    session.exec(delete(Nudge).where(col(Nudge.digest_id) == digest_id))  # type: ignore[call-overload]
-    set_next_nudge(session, dict.fromkeys(slot_ids, now))
-
-
-def by_message(session: Session, *, channel: str, ts: str) -> Digest | None:
-    return session.exec(select(Digest).where(Digest.channel == channel, Digest.ts == ts)).first()
-
-
-def get(session: Session, digest_id: int) -> Digest | None:
-    return session.get(Digest, digest_id)
+            session.add(
+                OutboxItem(
+                    subject=SLOT, subject_id=slot_id, stage=stage, state="skipped", created_at=now
+                )
+            )
 
 
 def _item_query(*extra: Any) -> Any:
@@ -159,9 +85,9 @@ def _item_query(*extra: Any) -> Any:
 def items_of(session: Session, digest_id: int) -> Sequence[Any]:
     """The slots a digest is about, with what a message about them shows."""
     return session.exec(
-        _item_query(Nudge.stage)
-        .join(Nudge, col(Nudge.slot_id) == Slot.id)
-        .where(Nudge.digest_id == digest_id)
+        _item_query(OutboxItem.stage)
+        .join(OutboxItem, (col(OutboxItem.subject_id) == Slot.id) & (OutboxItem.subject == SLOT))
+        .where(OutboxItem.digest_id == digest_id)
         .order_by(col(Slot.due_at), col(Slot.id))
     ).all()
 
@@ -231,9 +157,10 @@ def contributor_thread(session: Session, *, slot_id: int, recipient: str) -> tup
     """The latest message this person had about this slot (a reminder, say): their thread."""
     row = session.exec(
         select(Digest.channel, Digest.ts)
-        .join(Nudge, col(Nudge.digest_id) == Digest.id)
+        .join(OutboxItem, col(OutboxItem.digest_id) == Digest.id)
         .where(
-            Nudge.slot_id == slot_id,
+            OutboxItem.subject == SLOT,
+            OutboxItem.subject_id == slot_id,
             Digest.recipient == recipient,
             Digest.state == "sent",
             Digest.kind == "reminder",

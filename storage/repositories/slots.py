@@ -10,11 +10,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Department, Nudge, Slot, SlotEvent
+from storage.models import Account, Department, OutboxItem, Slot, SlotEvent
 
 _REMINDERS_SENT = (
     select(func.count())
-    .where(col(Nudge.slot_id) == Slot.id, col(Nudge.state) == "sent")
+    .where(
+        col(OutboxItem.subject_id) == Slot.id,
+        col(OutboxItem.subject) == "slot",
+        col(OutboxItem.state) == "sent",
+    )
     .correlate(Slot)
     .scalar_subquery()
 )

@@ -1,4 +1,10 @@
-"""Sending digests exactly once: claim in the database, send, confirm.
+"""The outbox: everything the bot tells someone exactly once goes through here. Claim in the
+database, send, confirm.
+
+What is told once is an item keyed by (subject kind, subject id, stage): a slot's reminder two
+days before is `Key(SLOT, 42, "d2")`; `stage()` builds every stage key. One message carries one
+or more items; the unique key makes a second claim of any of them fail ("someone else has it").
+`deliver` sends a digest about slots; `send_once` sends any message about any subject.
 
 A run that dies between the Slack call and the confirmation leaves the digest "sending". Who
 settles it, and when, depends on who could still be mid-send:
@@ -23,7 +29,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -31,12 +37,12 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from bot.nudges.digests import DigestItem, digest_items
-from jobs.registry import JobContext
-from storage import locks
+from bot.slack.context import SlackContext
 from storage.models import Digest
-from storage.repositories import nudges as repo
+from storage.repositories import outbox
 from storage.repositories import slots as slot_repo
 
 log = logging.getLogger("socialbot.jobs")
@@ -44,7 +50,26 @@ METADATA_EVENT = "socialbot_digest"
 # Only for sends no job's lock covers (listeners): younger ones may be in flight right now.
 IN_DOUBT_AFTER = timedelta(minutes=5)
 
-Render = Callable[[list[DigestItem]], tuple[str, list[dict[str, Any]]]]
+Message = tuple[str, list[dict[str, Any]]]
+Render = Callable[[list[DigestItem]], Message]
+
+
+class Subject(StrEnum):
+    """What an outbox item is about."""
+
+    SLOT = outbox.SLOT
+
+
+@dataclass(frozen=True)
+class Key:
+    subject: Subject
+    subject_id: int
+    stage: str
+
+
+def stage(name: str, *parts: object) -> str:
+    """The one way to write a stage key: `stage("late", "U0MAYA")` is "late:U0MAYA"."""
+    return ":".join((name, *(str(p) for p in parts)))
 
 
 class Outcome(StrEnum):
@@ -52,6 +77,17 @@ class Outcome(StrEnum):
     FAILED = "failed"
     TAKEN = "taken"  # another run claimed it first
     IN_DOUBT = "in_doubt"  # Slack may or may not have it; the next run finds out
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one message: its outcome, and where it went or why it didn't."""
+
+    outcome: Outcome
+    message_id: int | None = None
+    error: str = ""
+    channel: str = ""
+    ts: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,63 +103,40 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def locked(ctx: JobContext, name: str, work: Callable[[JobContext], str]) -> str:
-    """Run `work` holding the job's lock, after settling what a dead run left in doubt."""
-    try:
-        with locks.exclusive(ctx.runtime.engine, name) as held:
-            ctx = replace(ctx, lock=held)
-            recovered = recover_in_doubt(ctx)
-            summary = work(ctx)
-    except locks.LockHeld:
-        return f"skipped: another worker is running {name}"
-    return f"{summary}, {recovered} recovered" if recovered else summary
-
-
-def deliver(
-    ctx: JobContext,
+def send_once(
+    ctx: SlackContext,
     *,
     recipient: str,
     kind: str,
-    items: Iterable[tuple[int, str]],
-    render: Render,
-    event: str,
+    keys: Iterable[Key],
+    render: Callable[[int], Message],
     thread_ts: str | None = None,
-    moves: Mapping[int, tuple[datetime, datetime | None]] | None = None,
-) -> Delivery:
-    """Claim, send, confirm. `moves`: slot -> (its `next_nudge_at` as read, the next one), moved
-    by compare-and-set in the claim's transaction; a slot whose moment changed since it was read
-    (a snooze clicked meanwhile) is left out, and nothing is sent if none is left."""
-    runtime = ctx.runtime
-    key = uuid.uuid4().hex
+    keep: Callable[[Session, Key], bool] | None = None,
+) -> Sent:
+    """Claim every key (or none: TAKEN), render the message (given its id), send it carrying
+    its outbox key in the metadata, and confirm or record the failure. `keep` runs in the
+    claim's transaction and may leave keys out (nothing is sent if none is left)."""
     if ctx.lock is not None:
         ctx.lock.check()
+    key = uuid.uuid4().hex
     try:
-        with runtime.session() as session:
-            items = [
-                (slot_id, stage)
-                for slot_id, stage in items
-                if slot_id not in (moves or {})
-                or slot_repo.advance_one_next_nudge(
-                    session, slot_id, seen=moves[slot_id][0], at=moves[slot_id][1]
-                )
-            ]
-            if not items:
-                return Delivery(Outcome.TAKEN)
-            digest_id = repo.claim(
+        with ctx.runtime.session() as session:
+            claimed = [k for k in keys if keep is None or keep(session, k)]
+            if not claimed:
+                return Sent(Outcome.TAKEN)
+            message_id = outbox.claim(
                 session,
                 key=key,
                 kind=kind,
                 recipient=recipient,
-                items=items,
+                items=[(k.subject.value, k.subject_id, k.stage) for k in claimed],
                 now=wall_clock(),
                 thread_ts=thread_ts,
                 job=ctx.lock.name if ctx.lock is not None else None,
             )
     except IntegrityError:
-        return Delivery(Outcome.TAKEN)
-    with runtime.session() as session:
-        shown = digest_items(session, digest_id)
-    text, blocks = render(shown)
+        return Sent(Outcome.TAKEN)
+    text, blocks = render(message_id)
     try:
         reply = ctx.client.chat_postMessage(
             channel=recipient,
@@ -134,48 +147,84 @@ def deliver(
             metadata={"event_type": METADATA_EVENT, "event_payload": {"key": key}},
         )
     except OSError:
-        log.warning("digest in doubt: connection failed", extra={"user": recipient})
-        return Delivery(Outcome.IN_DOUBT, digest_id)
+        log.warning("message in doubt: connection failed", extra={"user": recipient})
+        return Sent(Outcome.IN_DOUBT, message_id)
     except SlackApiError as exc:
         if exc.response.status_code >= 500:
-            log.warning("digest in doubt: Slack answered 5xx", extra={"user": recipient})
-            return Delivery(Outcome.IN_DOUBT, digest_id)
+            log.warning("message in doubt: Slack answered 5xx", extra={"user": recipient})
+            return Sent(Outcome.IN_DOUBT, message_id)
         error = str(exc.response.get("error", "unknown_error"))
+        with ctx.runtime.session() as session:
+            outbox.fail(session, message_id, error=error)
+        log.warning("message not delivered", extra={"user": recipient, "detail": error})
+        return Sent(Outcome.FAILED, message_id, error)
+    channel, ts = str(reply["channel"]), str(reply["ts"])
+    with ctx.runtime.session() as session:
+        outbox.confirm(session, message_id, channel=channel, ts=ts, now=wall_clock())
+    return Sent(Outcome.SENT, message_id, channel=channel, ts=ts)
+
+
+def deliver(
+    ctx: SlackContext,
+    *,
+    recipient: str,
+    kind: str,
+    items: Iterable[tuple[int, str]],
+    render: Render,
+    event: str,
+    thread_ts: str | None = None,
+    moves: Mapping[int, tuple[datetime, datetime | None]] | None = None,
+) -> Delivery:
+    """A digest about slots: (slot id, stage) items, rendered from the slots as claimed, each
+    sent or failed one recorded in the slot's history as `event`. `moves`: slot -> (its
+    `next_nudge_at` as read, the next one), moved by compare-and-set in the claim's
+    transaction; a slot whose moment changed since it was read (a snooze clicked meanwhile) is
+    left out, and nothing is sent if none is left."""
+    runtime = ctx.runtime
+    shown: list[DigestItem] = []
+
+    def keep(session: Session, key: Key) -> bool:
+        if moves is None or key.subject_id not in moves:
+            return True
+        seen, at = moves[key.subject_id]
+        return slot_repo.advance_one_next_nudge(session, key.subject_id, seen=seen, at=at)
+
+    def rendered(message_id: int) -> Message:
         with runtime.session() as session:
-            repo.fail(session, digest_id, error=error)
+            shown.extend(digest_items(session, message_id))
+        return render(shown)
+
+    sent = send_once(
+        ctx,
+        recipient=recipient,
+        kind=kind,
+        keys=[Key(Subject.SLOT, slot_id, stage) for slot_id, stage in items],
+        render=rendered,
+        thread_ts=thread_ts,
+        keep=keep,
+    )
+    if sent.outcome in (Outcome.SENT, Outcome.FAILED):
+        with runtime.session() as session:
             for item in shown:
                 slot_repo.add_event(
                     session,
                     slot_id=item.slot_id,
                     at=runtime.now(),
-                    kind=f"{event}_failed",
+                    kind=event if sent.outcome is Outcome.SENT else f"{event}_failed",
                     actor=recipient,
-                    detail=error,
+                    detail=item.stage if sent.outcome is Outcome.SENT else sent.error,
                 )
-        log.warning("digest not delivered", extra={"user": recipient, "detail": error})
-        return Delivery(Outcome.FAILED, digest_id, error, tuple(shown))
-    with runtime.session() as session:
-        repo.confirm(session, digest_id, channel=reply["channel"], ts=reply["ts"], now=wall_clock())
-        for item in shown:
-            slot_repo.add_event(
-                session,
-                slot_id=item.slot_id,
-                at=runtime.now(),
-                kind=event,
-                actor=recipient,
-                detail=item.stage,
-            )
-    return Delivery(Outcome.SENT, digest_id, items=tuple(shown))
+    return Delivery(sent.outcome, sent.message_id, sent.error, tuple(shown))
 
 
-def recover_in_doubt(ctx: JobContext) -> int:
+def recover_in_doubt(ctx: SlackContext) -> int:
     """Confirm or re-plan digests a dead run (or, after a grace, a listener) left claimed.
     Returns how many it settled. Needs the job's lock."""
     runtime, client = ctx.runtime, ctx.client
     assert ctx.lock is not None
     with runtime.session() as session:
         doubtful = list(
-            repo.in_doubt(
+            outbox.in_doubt(
                 session,
                 job=ctx.lock.name,
                 listener_claimed_before=wall_clock() - IN_DOUBT_AFTER,
@@ -195,9 +244,9 @@ def recover_in_doubt(ctx: JobContext) -> int:
         with runtime.session() as session:
             if found is not None:
                 channel, ts = found
-                repo.confirm(session, digest.id, channel=channel, ts=ts, now=wall_clock())
+                outbox.confirm(session, digest.id, channel=channel, ts=ts, now=wall_clock())
             else:
-                repo.abandon(session, digest.id, runtime.now())
+                outbox.abandon(session, digest.id, runtime.now())
         settled += 1
     return settled
 
