@@ -24,6 +24,7 @@ from bot.schedule.status import SlotStatus
 from bot.schedule.timing import Month
 from storage.models import Slot
 from storage.repositories import drafts as drafts_repo
+from storage.repositories import people as people_repo
 from storage.repositories import reviews as reviews_repo
 
 UPCOMING_WINDOW = timedelta(days=45)
@@ -176,3 +177,12 @@ def recurring(reasons: Iterable[str], top: int = 8) -> list[tuple[str, int]]:
 def topic_of(session: Session, slot_id: int) -> str:
     slot = session.get(Slot, slot_id)
     return slot.topic if slot else "?"
+
+
+def record_home_opened(session: Session, user_id: str, now: datetime) -> None:
+    """Remembered, so the daily `home` job keeps this person's tab current."""
+    people_repo.mark_home_opened(session, user_id, now)
+
+
+def home_viewers(session: Session) -> list[str]:
+    return list(people_repo.home_viewers(session))

@@ -13,17 +13,19 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
+from bot.organisation.directory import NoOrganisation
 from bot.runtime import Runtime
 from jobs.registry import all_jobs, run_job
-from storage.repositories import organisation as org_repo
 
 log = logging.getLogger("socialbot.jobs")
 
 
 def build_scheduler(*, runtime: Runtime, client: WebClient, blocking: bool) -> BaseScheduler:
     with runtime.session() as session:
-        org = org_repo.get_organisation(session)
-    tz = ZoneInfo(org.timezone if org else "UTC")
+        try:
+            tz = runtime.organisation(session).timezone
+        except NoOrganisation:
+            tz = ZoneInfo("UTC")
     scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
         timezone=tz, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )

@@ -193,10 +193,26 @@ def content_checks(
     )
 
 
-def open_slots_of(session: Session, user_id: str, limit: int = 90) -> list[Slot]:
-    return list(
-        slot_repo.open_for_contributor(session, user_id, [s.value for s in OPEN_FOR_DRAFTS], limit)
+def slot_platform(session: Session, slot_id: int | None) -> Platform | None:
+    """The platform a slot's post is for (None: no such slot)."""
+    slot = session.get(Slot, slot_id or 0)
+    return Platform(slot.platform) if slot else None
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A post of mine still waiting for a draft, as a picker lists it."""
+
+    slot_id: int
+    topic: str
+    due_at: datetime
+
+
+def open_slots_of(session: Session, user_id: str, limit: int = 90) -> list[OpenSlot]:
+    rows = slot_repo.open_for_contributor(
+        session, user_id, [s.value for s in OPEN_FOR_DRAFTS], limit
     )
+    return [OpenSlot(s.id, s.topic, s.due_at) for s in rows if s.id is not None]
 
 
 def create_ad_hoc_slot(

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from bot.home import home_for
+from bot.home import home_for, home_viewers, record_home_opened
 from bot.organisation.directory import Directory, NoOrganisation
 from bot.slack.context import SlackContext
 from bot.slack.people import timezone_of
 from bot.slack.views.home import home_view
-from storage.repositories import people as people_repo
 
 log = logging.getLogger("socialbot.jobs")
 
@@ -27,7 +26,7 @@ def home_for_user(ctx: SlackContext, user_id: str) -> dict[str, Any]:
         except NoOrganisation:
             directory = None
         model = home_for(session=session, directory=directory, user_id=user_id, now=runtime.now())
-        people_repo.mark_home_opened(session, user_id, runtime.now())
+        record_home_opened(session, user_id, runtime.now())
     fallback = directory.timezone if directory else ZoneInfo("UTC")
     tz = timezone_of(runtime=runtime, client=ctx.client, user_id=user_id, fallback=fallback)
     return home_view(model, tz)
@@ -40,7 +39,7 @@ def publish_home(ctx: SlackContext, user_id: str) -> None:
 def refresh_homes(ctx: SlackContext) -> str:
     """Republish App Home for everyone who has opened it, so the month stays current."""
     with ctx.runtime.session() as session:
-        viewers = list(people_repo.home_viewers(session))
+        viewers = home_viewers(session)
     failed = 0
     for user_id in viewers:
         try:

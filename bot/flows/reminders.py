@@ -10,24 +10,19 @@ from collections import defaultdict
 from datetime import datetime
 
 from bot.decisions import Decision, refuse
-from bot.drafts.service import Refusal, SlotFacts, decide_coordinator_action
+from bot.drafts.service import Refusal
 from bot.nudges import actions
-from bot.nudges.digests import DigestItem, slot_item
-from bot.nudges.digests import digest_items as items_of_digest
+from bot.nudges.digests import DigestItem, reminder_at, slot_item
 from bot.nudges.plan import plan_reminder
-from bot.nudges.service import cadences
+from bot.nudges.service import cadences, move_on, reminder_candidates, stages_done
 from bot.slack.context import SlackContext
-from bot.slack.outbox import Delivery, Outcome, deliver
+from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
 from bot.slack.views.common import escape, mention
 from bot.slack.views.digest import reminder_digest
 from bot.slack.views.notices import handed_back_message, resolved_message
 from bot.slack.views.refusals import refusal
 from bot.slack.views.undeliverable import undeliverable_message
-from storage.models import Slot
-from storage.repositories import nudges as repo
-from storage.repositories import outbox
-from storage.repositories import slots as slot_repo
 
 BATCH = 50_000
 
@@ -40,12 +35,12 @@ def send_due(ctx: SlackContext) -> str:
     with runtime.session() as session:
         directory = runtime.organisation(session)
         plans_for = cadences(session)
-        rows = list(repo.reminder_candidates(session, now=now, limit=BATCH))
-        done = repo.stages_done(session, (r[0] for r in rows))
+        rows = reminder_candidates(session, now=now, limit=BATCH)
+        done = stages_done(session, (r.slot_id for r in rows))
     zones = timezones_for(
         runtime=runtime,
         client=ctx.client,
-        user_ids={r[3] for r in rows},
+        user_ids={r.contributor_id for r in rows},
         fallback=directory.timezone,
     )
     # slot -> (next_nudge_at as read, as planned): written by compare-and-set, so a snooze
@@ -53,28 +48,25 @@ def send_due(ctx: SlackContext) -> str:
     moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for slot_id, department_id, due_at, contributor, snoozed_until, seen in rows:
+    for row in rows:
         plan = plan_reminder(
-            due_at=due_at,
-            tz=zones[contributor],
-            cadence=plans_for[department_id],
+            due_at=row.due_at,
+            tz=zones[row.contributor_id],
+            cadence=plans_for[row.department_id],
             now=now,
-            done=frozenset(done.get(slot_id, ())),
-            snoozed_until=snoozed_until,
+            done=frozenset(done.get(row.slot_id, ())),
+            snoozed_until=row.snoozed_until,
         )
-        moments[slot_id] = (seen, plan.next_at)
+        moments[row.slot_id] = (row.next_nudge_at, plan.next_at)
         if plan.superseded:
-            skipped[slot_id] = plan.superseded
+            skipped[row.slot_id] = plan.superseded
         if plan.send:
-            due[contributor].append((slot_id, plan.send))
+            due[row.contributor_id].append((row.slot_id, plan.send))
     sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
         # What is being sent moves on with its claim: a run killed before a contributor's turn
         # leaves theirs due, so the next run sends it.
-        slot_repo.advance_next_nudge(
-            session, {s: m for s, m in moments.items() if s not in sending}
-        )
-        repo.record_skipped(session, skipped, now)
+        move_on(session, {s: m for s, m in moments.items() if s not in sending}, skipped, now)
 
     sent = failed = reminders = in_doubt = 0
     undelivered = []
@@ -119,7 +111,7 @@ def report_undeliverable(ctx: SlackContext, failures: list[Delivery]) -> int:
             coordinators = directory.coordinators_of(department_id) if department_id else ()
             for coordinator in coordinators or directory.overall_coordinators:
                 by_coordinator[coordinator].append(
-                    (item.slot_id, f"undeliverable:{item.stage}:{coordinator}")
+                    (item.slot_id, stage("undeliverable", item.stage, coordinator))
                 )
     sent = 0
     for coordinator, items in sorted(by_coordinator.items()):
@@ -140,11 +132,10 @@ def refresh_digest(ctx: SlackContext, channel: str | None, ts: str | None) -> No
     if not channel or not ts:
         return
     with ctx.runtime.session() as session:
-        digest = outbox.by_message(session, channel=channel, ts=ts)
-        if digest is None or digest.id is None or digest.kind != "reminder":
-            return
-        items = items_of_digest(session, digest.id)
-        recipient = digest.recipient
+        found = reminder_at(session, channel, ts)
+    if found is None:
+        return
+    recipient, items = found
     text, blocks = reminder_digest(recipient, items, ctx.tz(recipient), ctx.runtime.now())
     ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
@@ -237,7 +228,7 @@ def reassign(
         return refusal(result if isinstance(result, Decision) else None)
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
     _resolve(ctx, channel, ts, item, outcome)
-    send_reminder_now(ctx, item.slot_id, to, f"assigned:{by}")
+    send_reminder_now(ctx, item.slot_id, to, stage("assigned", by))
     return None
 
 
@@ -276,15 +267,16 @@ def _resolve(
 def remind_again(ctx: SlackContext, *, by: str, slot_id: int | None) -> str:
     """A coordinator nudges the contributor of a late post once more, right now."""
     with ctx.runtime.session() as session:
-        directory = ctx.runtime.organisation(session)
-        slot = session.get(Slot, slot_id or 0)
-        decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
-    if not decision.ok or slot is None or slot.id is None:
-        return refusal(decision)
-    delivery = send_reminder_now(ctx, slot.id, slot.contributor_id, f"again:{by}")
+        target = actions.remind_target(
+            session=session, directory=ctx.runtime.organisation(session), slot_id=slot_id, by=by
+        )
+    if isinstance(target, Decision):
+        return refusal(target)
+    contributor = target.contributor_id
+    delivery = send_reminder_now(ctx, target.slot_id, contributor, stage("again", by))
     if delivery.outcome is Outcome.SENT:
-        return f"Reminded {mention(slot.contributor_id)} again."
-    return f"Couldn't reach {mention(slot.contributor_id)} ({delivery.error or 'try later'})."
+        return f"Reminded {mention(contributor)} again."
+    return f"Couldn't reach {mention(contributor)} ({delivery.error or 'try later'})."
 
 
 def send_reminder_now(ctx: SlackContext, slot_id: int, user_id: str, why: str) -> Delivery:
@@ -296,7 +288,7 @@ def send_reminder_now(ctx: SlackContext, slot_id: int, user_id: str, why: str) -
         ctx,
         recipient=user_id,
         kind="reminder",
-        items=[(slot_id, f"{why}:{now:%Y-%m-%dT%H:%M:%S}")],
+        items=[(slot_id, stage(why, f"{now:%Y-%m-%dT%H:%M:%S}"))],
         render=lambda shown: reminder_digest(user_id, shown, tz, now),
         event="reminded_again" if why.startswith("again") else "assigned",
     )

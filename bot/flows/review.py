@@ -12,6 +12,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.decisions import Decision
+from bot.nudges.digests import contributor_thread
 from bot.review.service import (
     Outcome,
     ReviewMaterial,
@@ -24,7 +25,7 @@ from bot.review.service import (
 )
 from bot.review.service import mark_published as record_published
 from bot.slack.context import SlackContext
-from bot.slack.outbox import deliver
+from bot.slack.outbox import deliver, stage
 from bot.slack.views.common import escape, mention
 from bot.slack.views.refusals import refusal
 from bot.slack.views.review import (
@@ -33,8 +34,6 @@ from bot.slack.views.review import (
     review_message,
     version_status_text,
 )
-from storage.models import Slot
-from storage.repositories import nudges as nudge_repo
 
 log = logging.getLogger("socialbot.review")
 
@@ -130,7 +129,10 @@ def decide(
                 + ": step 2 is yours (a leader's account).",
             )
         return None
-    _tell_contributor(ctx, material.draft.author_id, material.slot, outcome, by, reason)
+    assert material.slot.id is not None
+    _tell_contributor(
+        ctx, material.draft.author_id, material.slot.id, material.slot.topic, outcome, by, reason
+    )
     return None
 
 
@@ -175,18 +177,23 @@ def _refresh_version(ctx: SlackContext, draft_id: int) -> ReviewMaterial:
 
 
 def _tell_contributor(
-    ctx: SlackContext, author: str, slot: Slot, outcome: Outcome, by: str, reason: str
+    ctx: SlackContext,
+    author: str,
+    slot_id: int,
+    topic_text: str,
+    outcome: Outcome,
+    by: str,
+    reason: str,
 ) -> None:
     """In the contributor's own thread (their reminder's), so feedback, revision and outcome
     stay together; a reply there to a change request is taken as the revision."""
-    client, topic = ctx.client, escape(slot.topic)
-    assert slot.id is not None
+    client, topic = ctx.client, escape(topic_text)
     with ctx.runtime.session() as session:
-        thread = nudge_repo.contributor_thread(session, slot_id=slot.id, recipient=author)
+        thread = contributor_thread(session, slot_id, author)
     if outcome is Outcome.CHANGES_REQUESTED:
-        text, blocks = changes_requested_blocks(slot.id, topic, by, reason)
+        text, blocks = changes_requested_blocks(slot_id, topic, by, reason)
         if thread is None:
-            _feedback_thread(ctx, author, slot.id, text, blocks)
+            _feedback_thread(ctx, author, slot_id, text, blocks)
         else:
             client.chat_postMessage(
                 channel=thread[0], thread_ts=thread[1], text=text, blocks=blocks
@@ -212,7 +219,7 @@ def _feedback_thread(
         ctx,
         recipient=author,
         kind="reminder",
-        items=[(slot_id, f"feedback:{now:%Y-%m-%dT%H:%M:%S}")],
+        items=[(slot_id, stage("feedback", f"{now:%Y-%m-%dT%H:%M:%S}"))],
         render=lambda shown: (text, blocks),
         event="feedback_sent",
     )

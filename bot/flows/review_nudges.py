@@ -12,13 +12,11 @@ from slack_sdk.errors import SlackApiError
 from bot.flows.review import post_for_review
 from bot.organisation.directory import Directory
 from bot.organisation.roles import Role
-from bot.review.waiting import is_away, working_hours_between
+from bot.review.service import unposted_drafts, waiting_too_long
+from bot.review.waiting import is_away
 from bot.slack.context import SlackContext
-from bot.slack.outbox import Outcome, deliver
+from bot.slack.outbox import Outcome, deliver, stage
 from bot.slack.views.common import mention
-from storage.models import Slot
-from storage.repositories import organisation as org_repo
-from storage.repositories import reviews as repo
 
 
 def reviewers(directory: Directory, department_id: int, away: set[str]) -> tuple[str, ...]:
@@ -48,7 +46,7 @@ def _away(client: WebClient, users: set[str], now: datetime) -> set[str]:
 
 def _post_unposted(ctx: SlackContext) -> int:
     with ctx.runtime.session() as session:
-        waiting = repo.unposted_drafts(session)
+        waiting = unposted_drafts(session)
     return sum(post_for_review(ctx, draft_id) for draft_id in waiting)
 
 
@@ -62,41 +60,31 @@ def _nudge_waiting(ctx: SlackContext) -> str:
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)
-        org = org_repo.get_organisation(session)
-        limit = org.review_nudge_hours if org else 24
-        waiting = [
-            (draft, review, session.get(Slot, draft.slot_id))
-            for draft, review in repo.awaiting_decision(session)
-            if working_hours_between(draft.posted_at or draft.created_at, now, directory.timezone)
-            >= limit
-        ]
+        limit, waiting = waiting_too_long(session=session, directory=directory, now=now)
     if not waiting:
         return "no drafts waiting too long"
     people = {
         u
-        for _, _, slot in waiting
-        if slot is not None
+        for w in waiting
         for u in (
-            *directory.coordinators_of(slot.department_id),
-            *directory.coordinators_of(slot.department_id, Role.BACKUP),
+            *directory.coordinators_of(w.department_id),
+            *directory.coordinators_of(w.department_id, Role.BACKUP),
         )
     }
     away = _away(ctx.client, people, now)
     sent = 0
-    for draft, review, slot in waiting:
-        if slot is None or slot.id is None:
-            continue
-        who = reviewers(directory, slot.department_id, away)
+    for w in waiting:
+        who = reviewers(directory, w.department_id, away)
         text = (
-            f"{' '.join(mention(u) for u in who)}: draft v{draft.version} of this post has waited "
+            f"{' '.join(mention(u) for u in who)}: draft v{w.version} of this post has waited "
             f"over {limit} working hours for a decision."
         )
         delivery = deliver(
             ctx,
-            recipient=review.channel,
-            thread_ts=review.root_ts,
+            recipient=w.channel,
+            thread_ts=w.root_ts,
             kind="review-nudge",
-            items=[(slot.id, f"review-wait:v{draft.version}")],
+            items=[(w.slot_id, stage("review-wait", f"v{w.version}"))],
             render=lambda shown, t=text: (t, []),
             event="review_nudged",
         )

@@ -3,6 +3,7 @@ the person who asked, in their own timezone. Each returns the message to show th
 
 from __future__ import annotations
 
+from bot.schedule.history import slot_history
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
 from bot.slack.context import SlackContext
@@ -11,8 +12,6 @@ from bot.slack.views.help import help_message
 from bot.slack.views.history import history_message
 from bot.slack.views.rules import rules_message
 from bot.slack.views.schedule import refusal_message, schedule_message
-from storage.models import Slot
-from storage.repositories.slots import history as slot_history
 
 Message = tuple[str, list[Block]]
 NOT_SET_UP = "socialbot isn't set up yet: an operator needs to load the organisation file first."
@@ -63,10 +62,9 @@ def history(ctx: SlackContext, user_id: str, slot_id: int) -> Message:
     """Anyone in the programme can see what happened to a slot, and when."""
     with ctx.runtime.session() as session:
         directory = ctx.runtime.organisation(session)
-        slot = session.get(Slot, slot_id)
-        events = list(slot_history(session, slot_id)) if slot else []
+        story = slot_history(session, slot_id)
     if not directory.roles(user_id).is_member:
         return "Slot histories are for people in the programme.", []
-    if slot is None:
+    if story is None:
         return f"There's no slot #{slot_id}.", []
-    return history_message(slot, events, ctx.tz(user_id))
+    return history_message(story, ctx.tz(user_id))

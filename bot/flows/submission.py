@@ -15,6 +15,7 @@ from bot.drafts.service import (
     content_checks,
     create_ad_hoc_slot,
     open_slots_of,
+    slot_platform,
     submit_draft,
 )
 from bot.flows.reminders import refresh_digest
@@ -28,7 +29,6 @@ from bot.slack.views.draft_command import draft_command_modal
 from bot.slack.views.messages import pick_slot_message
 from bot.slack.views.notices import draft_received
 from bot.slack.views.refusals import refusal
-from storage.models import Slot
 
 NOTHING_OPEN = (
     "Everything in this reminder already has a draft or was handed back, so I didn't save "
@@ -49,8 +49,7 @@ def hard_problems(ctx: SlackContext, platform: Platform | None, draft: DraftInpu
 
 def platform_of(ctx: SlackContext, slot_id: int | None) -> Platform | None:
     with ctx.runtime.session() as session:
-        slot = session.get(Slot, slot_id or 0)
-        return Platform(slot.platform) if slot else None
+        return slot_platform(session, slot_id)
 
 
 def _after(

@@ -103,3 +103,20 @@ def cancel(
     session.add(slot)
     slot_repo.add_event(session, slot_id=slot.id, at=now, kind="cancelled", actor=by)
     return Done(slot.id, slot.department_id)
+
+
+@dataclass(frozen=True)
+class Target:
+    slot_id: int
+    contributor_id: str
+
+
+def remind_target(
+    *, session: Session, directory: Directory, slot_id: int | None, by: str
+) -> Target | Decision[Refusal]:
+    """Whom a coordinator's Remind again reaches: the slot's contributor, if `by` may ask."""
+    slot = session.get(Slot, slot_id or 0)
+    decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
+    if not decision.ok or slot is None or slot.id is None:
+        return decision
+    return Target(slot.id, slot.contributor_id)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from bot.organisation.platforms import Platform
 from bot.schedule.status import SlotStatus
 from storage.repositories import nudges as repo
+from storage.repositories import outbox
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,16 @@ def digest_items(session: Session, digest_id: int) -> list[DigestItem]:
 def slot_item(session: Session, slot_id: int) -> DigestItem | None:
     row = repo.item_of_slot(session, slot_id)
     return _item(row) if row is not None else None
+
+
+def reminder_at(session: Session, channel: str, ts: str) -> tuple[str, list[DigestItem]] | None:
+    """The reminder digest posted as this message: its recipient and what it lists."""
+    digest = outbox.by_message(session, channel=channel, ts=ts)
+    if digest is None or digest.id is None or digest.kind != "reminder":
+        return None
+    return digest.recipient, digest_items(session, digest.id)
+
+
+def contributor_thread(session: Session, slot_id: int, recipient: str) -> tuple[str, str] | None:
+    """(channel, ts) of the latest reminder this person had about this slot: their thread."""
+    return repo.contributor_thread(session, slot_id=slot_id, recipient=recipient)

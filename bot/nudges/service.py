@@ -1,15 +1,18 @@
-"""Reminder settings as stored, and filing slots for the reminder job."""
+"""Reminder settings as stored, filing slots for the reminder job, and what the reminder and
+escalation flows read and write about slots."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.nudges.plan import Cadence, first_candidate
 from bot.organisation.directory import NoOrganisation
+from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
 from storage.repositories import slots as slot_repo
 
@@ -40,3 +43,64 @@ def file_for_reminders(session: Session, slot_ids: Iterable[int] | None = None) 
         moments[slot_id] = first_candidate(due_at, tz, plans[department_id])
     slot_repo.set_next_nudge(session, moments)
     return len(moments)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A slot whose next reminder may have come, with what planning it needs."""
+
+    slot_id: int
+    department_id: int
+    due_at: datetime
+    contributor_id: str
+    snoozed_until: datetime | None
+    next_nudge_at: datetime  # as read: the compare-and-set that moves it on checks this
+
+
+def reminder_candidates(session: Session, *, now: datetime, limit: int) -> list[Candidate]:
+    return [Candidate(*row) for row in repo.reminder_candidates(session, now=now, limit=limit)]
+
+
+def stages_done(session: Session, slot_ids: Iterable[int]) -> dict[int, set[str]]:
+    """What each slot was already told (or deliberately skipped), by stage."""
+    return repo.stages_done(session, slot_ids)
+
+
+def move_on(
+    session: Session,
+    moments: dict[int, tuple[datetime, datetime | None]],
+    skipped: dict[int, tuple[str, ...]],
+    now: datetime,
+) -> None:
+    """Write each slot's next reminder moment (compare-and-set on the one read), and the stages
+    superseded without being sent."""
+    slot_repo.advance_next_nudge(session, moments)
+    repo.record_skipped(session, skipped, now)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    slots: list[tuple[int, int]]  # (slot id, department id) past due without a draft
+    newly_late: list[int]
+
+
+def mark_overdue(session: Session, now: datetime) -> Overdue:
+    """Posts past due with no draft go late; drafts still unapproved at the due time are
+    flagged. Each is recorded in the slot's history once."""
+    overdue = [(s, d) for s, d in repo.overdue_without_draft(session, now=now)]
+    newly = repo.mark_late(session, [slot_id for slot_id, _ in overdue])
+    for slot_id in newly:
+        slot_repo.add_event(session, slot_id=slot_id, at=now, kind="late")
+    for slot_id in repo.flag_unapproved_past_due(session, now=now):
+        slot_repo.add_event(session, slot_id=slot_id, at=now, kind="late_unapproved")
+    return Overdue(overdue, newly)
+
+
+def long_late(session: Session, now: datetime) -> tuple[int, list[int]]:
+    """(escalate_after_days, the slots late at least that long)."""
+    org = org_repo.get_organisation(session)
+    if org is None:
+        raise NoOrganisation()
+    days = org.escalate_after_days
+    late = repo.late_since(session, before=now - timedelta(days=days))
+    return days, [slot_id for slot_id, _ in late]

@@ -19,9 +19,11 @@ from bot.drafts.service import DraftInput, content_checks
 from bot.organisation.directory import Directory
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Roles
+from bot.review.waiting import working_hours_between
 from bot.schedule.status import SlotStatus
 from storage.models import Account, Department, Draft, LeaderApproval, Review, Slot, Verdict
 from storage.repositories import once
+from storage.repositories import organisation as org_repo
 from storage.repositories import reviews as repo
 from storage.repositories import slots as slot_repo
 
@@ -400,3 +402,35 @@ def mark_published(
         session, slot_id=slot.id, at=now, kind="published", actor=by, detail=url[:400]
     )
     return decision
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A version in review past its organisation's limit, and where its thread is."""
+
+    slot_id: int
+    department_id: int
+    version: int
+    channel: str
+    root_ts: str
+
+
+def waiting_too_long(
+    *, session: Session, directory: Directory, now: datetime
+) -> tuple[int, list[Waiting]]:
+    """(the limit in working hours, the latest versions still undecided after it)."""
+    org = org_repo.get_organisation(session)
+    limit = org.review_nudge_hours if org else 24
+    waiting = [
+        Waiting(slot.id, slot.department_id, draft.version, review.channel, review.root_ts)
+        for draft, review, slot in repo.awaiting_decision(session)
+        if slot.id is not None
+        and working_hours_between(draft.posted_at or draft.created_at, now, directory.timezone)
+        >= limit
+    ]
+    return limit, waiting
+
+
+def unposted_drafts(session: Session) -> list[int]:
+    """Drafts waiting to be posted for review (Slack refused them earlier)."""
+    return list(repo.unposted_drafts(session))

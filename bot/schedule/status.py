@@ -1,22 +1,8 @@
-"""A slot's lifecycle."""
+"""A slot's lifecycle. The states are stored, so the enum lives with the tables
+(`storage.status`); the domain reads it from here."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from storage.status import SlotStatus
 
-
-class SlotStatus(StrEnum):
-    PLANNED = "planned"
-    DRAFTED = "drafted"
-    IN_REVIEW = "in_review"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    PUBLISHED = "published"
-    LATE = "late"
-    HANDED_BACK = "handed_back"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
+__all__ = ["SlotStatus"]

@@ -12,10 +12,11 @@ from sqlalchemy import literal, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Digest, OutboxItem, Slot
+from storage.status import SlotStatus
 
 SLOT = "slot"  # the outbox subject of everything about a slot
 
-OPEN_FOR_REMINDERS = ("planned",)
+OPEN_FOR_REMINDERS = (SlotStatus.PLANNED,)
 
 
 def reminder_candidates(session: Session, *, now: datetime, limit: int) -> Sequence[Any]:
@@ -100,7 +101,8 @@ def overdue_without_draft(session: Session, *, now: datetime) -> Sequence[Any]:
     """(slot id, department id) of slots past due that never got a draft."""
     return session.exec(
         select(Slot.id, Slot.department_id).where(
-            col(Slot.due_at) <= now, col(Slot.status).in_(("planned", "handed_back", "late"))
+            col(Slot.due_at) <= now,
+            col(Slot.status).in_((SlotStatus.PLANNED, SlotStatus.HANDED_BACK, SlotStatus.LATE)),
         )
     ).all()
 
@@ -109,7 +111,7 @@ def late_since(session: Session, *, before: datetime) -> Sequence[Any]:
     """(slot id, department id) of late slots due before `before`."""
     return session.exec(
         select(Slot.id, Slot.department_id).where(
-            col(Slot.due_at) <= before, col(Slot.status) == "late"
+            col(Slot.due_at) <= before, col(Slot.status) == SlotStatus.LATE
         )
     ).all()
 
@@ -118,13 +120,15 @@ def mark_late(session: Session, slot_ids: Iterable[int]) -> list[int]:
     """Mark open overdue slots late; returns the ones that were not late before."""
     ids = list(slot_ids)
     newly = list(
-        session.exec(select(Slot.id).where(col(Slot.id).in_(ids), col(Slot.status) != "late"))
+        session.exec(
+            select(Slot.id).where(col(Slot.id).in_(ids), col(Slot.status) != SlotStatus.LATE)
+        )
     )
     if newly:
         session.exec(  # type: ignore[call-overload]
             update(Slot)
             .where(col(Slot.id).in_(newly))
-            .values(status="late", next_nudge_at=None)
+            .values(status=SlotStatus.LATE, next_nudge_at=None)
             .execution_options(synchronize_session=False)
         )
     return [i for i in newly if i is not None]
@@ -138,7 +142,9 @@ def flag_unapproved_past_due(session: Session, *, now: datetime) -> list[int]:
             select(Slot.id).where(
                 col(Slot.due_at) <= now,
                 col(Slot.late_since).is_(None),
-                col(Slot.status).in_(("drafted", "in_review", "changes_requested")),
+                col(Slot.status).in_(
+                    (SlotStatus.DRAFTED, SlotStatus.IN_REVIEW, SlotStatus.CHANGES_REQUESTED)
+                ),
             )
         )
         if i is not None

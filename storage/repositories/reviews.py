@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from storage.models import Draft, Review, Verdict
+from storage.models import Draft, Review, Slot, Verdict
+from storage.status import SlotStatus
 
 
 def review_of(session: Session, slot_id: int) -> Review | None:
@@ -42,41 +43,42 @@ def change_reasons(session: Session, department_ids: list[int], limit: int) -> S
         select(Verdict.reason)
         .join(Draft, col(Draft.id) == Verdict.draft_id)
         .join(Slot, col(Slot.id) == Draft.slot_id)
-        .where(col(Slot.department_id).in_(department_ids), Verdict.outcome == "changes_requested")
+        .where(
+            col(Slot.department_id).in_(department_ids),
+            Verdict.outcome == "changes_requested",
+        )
         .order_by(col(Verdict.decided_at).desc())
         .limit(limit)
     ).all()
 
 
-def awaiting_decision(session: Session) -> Sequence[tuple[Draft, Review]]:
+def awaiting_decision(session: Session) -> Sequence[tuple[Draft, Review, Slot]]:
     """The latest version of every slot in review that has no verdict yet."""
-    from storage.models import Slot
-
     rows = session.exec(
-        select(Draft, Review)
+        select(Draft, Review, Slot)
         .join(Review, col(Review.slot_id) == Draft.slot_id)
         .join(Slot, col(Slot.id) == Draft.slot_id)
-        .where(col(Slot.status) == "in_review", col(Draft.review_ts).is_not(None))
+        .where(col(Slot.status) == SlotStatus.IN_REVIEW, col(Draft.review_ts).is_not(None))
         .order_by(col(Draft.slot_id), col(Draft.version))
     ).all()
-    latest: dict[int, tuple[Draft, Review]] = {}
-    for draft, review in rows:
-        latest[draft.slot_id] = (draft, review)
+    latest: dict[int, tuple[Draft, Review, Slot]] = {}
+    for draft, review, slot in rows:
+        latest[draft.slot_id] = (draft, review, slot)
     return [
-        (d, r) for d, r in latest.values() if d.id is not None and verdict_on(session, d.id) is None
+        (d, r, s)
+        for d, r, s in latest.values()
+        if d.id is not None and verdict_on(session, d.id) is None
     ]
 
 
 def unposted_drafts(session: Session) -> Sequence[int]:
     """Drafts waiting to be posted for review (Slack refused them earlier)."""
-    from storage.models import Slot
-
     return [
         draft_id
         for draft_id in session.exec(
             select(Draft.id)
             .join(Slot, col(Slot.id) == Draft.slot_id)
-            .where(col(Draft.review_ts).is_(None), col(Slot.status) == "drafted")
+            .where(col(Draft.review_ts).is_(None), col(Slot.status) == SlotStatus.DRAFTED)
             .order_by(col(Draft.id))
         )
         if draft_id is not None

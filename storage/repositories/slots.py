@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, OutboxItem, Slot, SlotEvent
+from storage.status import SlotStatus
 
 _REMINDERS_SENT = (
     select(func.count())
@@ -94,7 +95,9 @@ def add_event(
 
 def open_slots(session: Session, slot_ids: Iterable[int] | None) -> Sequence[Any]:
     """(id, department_id, due_at) of slots still waiting for a draft."""
-    query = select(Slot.id, Slot.department_id, Slot.due_at).where(col(Slot.status) == "planned")
+    query = select(Slot.id, Slot.department_id, Slot.due_at).where(
+        col(Slot.status) == SlotStatus.PLANNED
+    )
     if slot_ids is not None:
         query = query.where(col(Slot.id).in_(list(slot_ids)))
     return session.exec(query).all()
@@ -157,7 +160,7 @@ def open_slots_on(
         .where(
             col(Slot.due_at) >= max(start, now),
             col(Slot.due_at) < end,
-            col(Slot.status).notin_(("cancelled", "published")),
+            col(Slot.status).notin_((SlotStatus.CANCELLED, SlotStatus.PUBLISHED)),
         )
         .order_by(col(Slot.due_at))
     )
@@ -189,7 +192,7 @@ def upcoming_from_rule(
         .where(
             Slot.source == f"rule:{rule_id}",
             col(Slot.due_at) >= now,
-            col(Slot.status) != "cancelled",
+            col(Slot.status) != SlotStatus.CANCELLED,
         )
         .order_by(col(Slot.due_at))
         .limit(limit)

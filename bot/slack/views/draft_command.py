@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.drafts.service import OpenSlot
 from bot.organisation.platforms import Platform
 from bot.slack.ids import Callback
 from bot.slack.views.common import when
 from bot.slack.views.modals import image_input, sponsored_checkbox
-from storage.models import Slot
 
 AD_HOC = "new"
 
 
-def draft_command_modal(slots: list[Slot], tz: ZoneInfo) -> dict[str, Any]:
+def draft_command_modal(slots: list[OpenSlot], tz: ZoneInfo) -> dict[str, Any]:
     options = [
         {
             "text": {"type": "plain_text", "text": f"{s.topic[:40]} · {when(s.due_at, tz)}"[:75]},
-            "value": str(s.id),
+            "value": str(s.slot_id),
         }
         for s in slots
     ]

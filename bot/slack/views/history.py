@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.organisation.platforms import Platform
-from bot.schedule.status import SlotStatus
+from bot.schedule.history import SlotHistory
 from bot.slack.views.common import (
     Block,
     escape,
@@ -16,24 +15,23 @@ from bot.slack.views.common import (
     status_emoji,
     when,
 )
-from storage.models import Slot, SlotEvent
 
 
-def history_message(slot: Slot, events: list[SlotEvent], tz: ZoneInfo) -> tuple[str, list[Block]]:
-    status = SlotStatus(slot.status)
-    title = f"#{slot.id} {slot.topic}"
+def history_message(story: SlotHistory, tz: ZoneInfo) -> tuple[str, list[Block]]:
+    status = story.status
+    title = f"#{story.slot_id} {story.topic}"
     blocks: list[Block] = [
         header(title),
         section(
-            f"{Platform(slot.platform).label} · due `{when(slot.due_at, tz)}` · "
-            f"{mention(slot.contributor_id)} · {status_emoji(status)} _{status.label}_"
+            f"{story.platform.label} · due `{when(story.due_at, tz)}` · "
+            f"{mention(story.contributor_id)} · {status_emoji(status)} _{status.label}_"
         ),
     ]
     lines = [
         f"`{when(e.at, tz)}` *{e.kind.replace('_', ' ')}*"
         + (f" by {mention(e.actor)}" if e.actor.startswith(("U", "W")) else "")
         + (f": {escape(e.detail)}" if e.detail else "")
-        for e in events
+        for e in story.events
     ]
     blocks += pack_lines(lines or ["Nothing has happened yet."], 40)[0]
     return title, blocks
