@@ -2,7 +2,8 @@
 
 Seeds a sample organisation into a throwaway database, serves the real app over HTTP against a
 local fake Slack Web API, plays a month of people using it through signed requests and the
-job runner, and prints the conversation."""
+job runner, and prints the conversation. The story starts on next month's first Tuesday and
+every scripted moment is derived from it, so it is the same story whatever today's date is."""
 
 from __future__ import annotations
 
@@ -58,20 +59,31 @@ ROTA = {  # department: (platform, account, topics, contributors), posting Tuesd
 }
 
 
-def demo_schedule(month: Month) -> str:
-    """A month's CSV: each department posts on Tuesdays and Thursdays, rotating people."""
-    rows = ["department,due,platform,topic,contributor,account"]
+WEEKS = 5  # the demo schedule: five weeks of Tuesdays and Thursdays, from the story's first day
+POSTING_DAYS = (1, 3)  # Tuesday, Thursday
+
+
+def story_start(month: Month) -> date:
+    """The first Tuesday of the month: the story's first day is a posting day, with Thursday's
+    posts two days ahead, whatever weekday the month starts on."""
     day = month.first_day
+    return day + timedelta(days=(POSTING_DAYS[0] - day.weekday()) % 7)
+
+
+def demo_schedule(start: date) -> str:
+    """Each department posts on Tuesdays and Thursdays for five weeks from start, rotating
+    people (always ten posting days, so the same story in any month)."""
+    rows = ["department,due,platform,topic,contributor,account"]
     turn = 0
-    while day.month == month.month:
-        if day.weekday() in (1, 3):
+    for offset in range(WEEKS * 7):
+        day = start + timedelta(days=offset)
+        if day.weekday() in POSTING_DAYS:
             for department, (platform, account, topics, people) in ROTA.items():
                 topic = f"{topics[turn % len(topics)]} ({day:%d %b})"
                 rows.append(
                     f"{department},{day},{platform},{topic},{people[turn % len(people)]},{account}"
                 )
             turn += 1
-        day += timedelta(days=1)
     return "\n".join(rows) + "\n"
 
 
@@ -112,8 +124,10 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
         DATABASE_URL=f"sqlite:///{workdir / 'demo.db'}",
     )
     london = ZoneInfo("Europe/London")
+    # Next month, so the whole schedule is ahead of the reader, starting on its first Tuesday.
     month = Month.containing(datetime.now(UTC), london).next()
-    clock = FixedClock(_at(month.first_day, 8, london))
+    start = story_start(month)
+    clock = FixedClock(_at(start, 8, london))
     runtime = Runtime.start(settings)
     runtime.clock = clock
     names = {uid: name for uid, (name, _) in PEOPLE.items()}
@@ -128,7 +142,7 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     }
 
     lines = [f"# socialbot demo: {month.title}", ""]
-    csv_text = demo_schedule(month)
+    csv_text = demo_schedule(start)
     (out / f"schedule-{month}.csv").write_text(csv_text)
     with runtime.session() as session:
         summary = load_organisation(
@@ -154,17 +168,18 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
     slack = SlackRequests(f"http://{host}:{port}/slack/events", SECRET, fake.base_url + "/response")
     fake.reset()
 
+    def at(days: int, hour: int, minute: int = 0, tz: ZoneInfo = london) -> datetime:
+        """hour:minute in tz, `days` after the story's first day."""
+        return local_to_utc(datetime.combine(start + timedelta(days=days), time(hour, minute)), tz)
+
     def step(
-        day: int,
-        hour: int,
+        when: datetime,
         caption: str,
         action: Callable[[], object],
         expect: str,
-        minute: int = 0,
         count: int = 1,
     ) -> None:
-        moment = datetime.combine(month.first_day + timedelta(days=day - 1), time(hour, minute))
-        clock.set(local_to_utc(moment, london))
+        clock.set(when)
         seen = len(fake.calls)
         action()
         fake.wait_for(expect, sum(1 for c in fake.calls[:seen] if c.method == expect) + count)
@@ -175,31 +190,26 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
 
     try:
         step(
-            1,
-            9,
+            at(0, 9),
             "Olivia asks what socialbot can do: /social help",
             lambda: slack.command("U0OLIVIA", "help"),
             "response_url",
         )
         step(
-            1,
-            9,
+            at(0, 9),
             "Olivia looks at the whole month: /social schedule",
             lambda: slack.command("U0OLIVIA", "schedule"),
             "response_url",
         )
         step(
-            1,
-            9,
+            at(0, 9, 1),
             "The `reminders` job: whoever it is 09:00 for gets one digest of what's due",
             lambda: run_job("reminders", runtime=runtime, client=app.client, at=clock()),
             "chat.postMessage",
-            minute=1,
         )
         digest = fake.messages["D0BEN"][0]
         step(
-            1,
-            9,
+            at(0, 9, 30),
             "Ben replies in his reminder's thread with his draft",
             lambda: slack.event(
                 {
@@ -213,7 +223,6 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
                 }
             ),
             "chat.update",
-            minute=30,
         )
         review = fake.messages["C0MKTREVIEW"][0]
         approve = next(
@@ -224,8 +233,7 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
             if e["action_id"] == "review_approve"
         )
         step(
-            1,
-            9,
+            at(0, 9, 45),
             "Maya approves Ben's draft in #marketing-review",
             lambda: slack.block_action(
                 "U0MAYA",
@@ -235,69 +243,58 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
                 message_ts=review["ts"],
             ),
             "chat.postMessage",
-            minute=45,
         )
         step(
-            1,
-            10,
+            at(0, 10),
             "Maya opens socialbot's Home tab",
             lambda: slack.app_home_opened("U0MAYA"),
             "views.publish",
         )
         step(
-            1,
-            13,
+            at(0, 13, 5),
             "The hourly `escalations` job: posts due at noon with no draft are late",
             lambda: run_job("escalations", runtime=runtime, client=app.client, at=clock()),
             "chat.postMessage",
-            minute=5,
         )
         step(
-            1,
-            14,
+            at(0, 9, tz=ZoneInfo("America/New_York")),
             "09:00 in New York: the `reminders` job reaches Alice",
             lambda: run_job("reminders", runtime=runtime, client=app.client, at=clock()),
             "chat.postMessage",
         )
         step(
-            2,
-            14,
+            at(1, 14),
             "Alice, in New York, checks her department: /social schedule",
             lambda: slack.command("U0ALICE", "schedule"),
             "response_url",
         )
         step(
-            3,
-            15,
+            at(2, 15),
             "Alice tries to look at Research: /social schedule Research",
             lambda: slack.command("U0ALICE", "schedule Research"),
             "response_url",
         )
         step(
-            4,
-            9,
+            at(3, 9),
             "Kenji, in Tokyo, opens his Home tab",
             lambda: slack.app_home_opened("U0KENJI"),
             "views.publish",
         )
         step(
-            5,
-            11,
+            at(4, 11),
             "Sam, who is not in the programme, tries /social schedule",
             lambda: slack.command("U0STRANGER", "schedule"),
             "response_url",
         )
         step(
-            15,
-            6,
+            at(14, 6),
             "The daily `home` job refreshes every Home tab that has been opened",
             lambda: run_job("home", runtime=runtime, client=app.client, at=clock()),
             "views.publish",
         )
-        last = (month.next().first_day - timedelta(days=1)).day
+        last = month.next().first_day - timedelta(days=1)
         step(
-            last,
-            16,
+            at((last - start).days, 16),
             f"Olivia looks ahead: /social schedule Marketing {month.next()}",
             lambda: slack.command("U0OLIVIA", f"schedule Marketing {month.next()}"),
             "response_url",

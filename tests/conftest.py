@@ -1,5 +1,9 @@
 """Fixtures: a database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), the fake Slack
-Web API, and the real app served over HTTP with request verification on."""
+Web API, and the real app served over HTTP with request verification on.
+
+`--frozen-at ISO` (or SOCIALBOT_TEST_NOW=ISO) freezes the wall clock there for every test, ticking,
+and makes it the `reference_now` that date-sensitive tests (marked `dates`) build their scenarios
+around. .ci/run runs `pytest -m dates` at a set of awkward dates this way."""
 
 from __future__ import annotations
 
@@ -32,8 +36,9 @@ DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1-test-token"
-# A Friday in mid-January 2027, 10:00 in London.
+# A Friday in mid-January 2027, 10:00 in London: "today" for the fixture data (tests/data).
 NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
+FROZEN_AT_ENV = "SOCIALBOT_TEST_NOW"
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -41,6 +46,51 @@ NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--database-url", default=None, help="overrides TEST_DATABASE_URL")
+    parser.addoption(
+        "--frozen-at",
+        default=None,
+        help=f"ISO instant (UTC unless an offset is given) to freeze the wall clock at and to use "
+        f"as the tests' reference now; overrides {FROZEN_AT_ENV}",
+    )
+
+
+def _frozen_at(config: pytest.Config) -> datetime | None:
+    import os
+
+    text = config.getoption("--frozen-at") or os.environ.get(FROZEN_AT_ENV)
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    frozen = _frozen_at(config)
+    return f"wall clock frozen at {frozen.isoformat()} (ticking)" if frozen else None
+
+
+@pytest.fixture(scope="session")
+def frozen_at(request: pytest.FixtureRequest) -> datetime | None:
+    return _frozen_at(request.config)
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock(frozen_at: datetime | None) -> Iterator[None]:
+    """With --frozen-at, the wall clock starts there for each test and moves at real speed
+    (servers, threads and waits with timeouts keep working)."""
+    if frozen_at is None:
+        yield
+        return
+    from freezegun import freeze_time
+
+    with freeze_time(frozen_at, tick=True):
+        yield
+
+
+@pytest.fixture
+def reference_now(frozen_at: datetime | None) -> datetime:
+    """The moment date-sensitive scenarios are built around: the frozen date, or NOW."""
+    return frozen_at or NOW
 
 
 @pytest.fixture(scope="session")

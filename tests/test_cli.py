@@ -153,6 +153,7 @@ def test_reloading_updates_in_place_and_retires_without_deleting(
         assert len(session.exec(select(Department)).all()) == 2
 
 
+@pytest.mark.dates
 def test_jobs_list_and_run_at_a_given_time(env, org: Runtime, fake_slack, capsys):
     assert main(["jobs", "list"]) == 0
     assert "home" in capsys.readouterr().out
@@ -212,6 +213,7 @@ def test_refused_token_is_a_clear_error_without_the_token(env, fake_slack, capsy
     assert env["SLACK_BOT_TOKEN"] not in err
 
 
+@pytest.mark.dates
 def test_jobs_run_without_at_uses_the_clock(env, org: Runtime, fake_slack, capsys):
     from freezegun import freeze_time
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
+
+pytestmark = pytest.mark.dates
 
 
 def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, capsys):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import select
 
 from bot.cli import main
 from bot.schedule.service import import_schedule
 from storage.models import Slot, SlotEvent
 from tests.conftest import Served
+
+pytestmark = pytest.mark.dates
 
 
 def _import(runtime, rows: str) -> None:

@@ -13,6 +13,8 @@ from bot.runtime import Runtime
 from bot.schedule.service import import_schedule
 from storage.models import Digest, OutboxItem, Slot, SlotEvent
 
+pytestmark = pytest.mark.dates
+
 
 def _import(runtime: Runtime, rows: str) -> None:
     with runtime.session() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlmodel import select
 
 from bot.cli import main
@@ -170,6 +171,7 @@ def test_only_the_contributor_can_answer_their_reminder(env, org, served: Served
     assert (after.status, after.snoozed_until) == ("planned", None)
 
 
+@pytest.mark.dates
 def test_snooze_moves_the_next_reminder(env, org, served: Served):
     channel, ts = _digest_for(served, "U0ALICE", "Launch post")
     slot = _slot(served, "Launch post")

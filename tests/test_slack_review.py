@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
 from sqlmodel import select
 
 from storage.models import Slot, Verdict
@@ -319,6 +320,7 @@ def test_feedback_stays_with_the_contributor_and_history_with_the_slot(env, org,
     assert "for people in the programme" in refused["text"]
 
 
+@pytest.mark.dates
 def test_a_waiting_review_nudges_once_and_skips_away_coordinators(
     env, org, served: Served, tmp_path
 ):
@@ -361,6 +363,7 @@ def test_a_waiting_review_nudges_once_and_skips_away_coordinators(
     assert _status(served) == "approved"
 
 
+@pytest.mark.dates
 def test_a_draft_unapproved_at_its_due_time_counts_as_late(env, org, served: Served):
     from bot.cli import main
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from freezegun import freeze_time
 
 from bot.nudges.plan import Cadence, Plan, plan_reminder, snooze_until, stage_time, stages
+
+pytestmark = pytest.mark.dates
 
 LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -9,6 +9,8 @@ import pytest
 
 from bot.schedule.timing import Month, NonexistentLocalTime, local_to_utc
 
+pytestmark = pytest.mark.dates
+
 LONDON = ZoneInfo("Europe/London")
 
 
