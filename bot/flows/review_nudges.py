@@ -10,26 +10,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.flows.review import post_for_review
-from bot.organisation.directory import Directory
 from bot.organisation.roles import Role
 from bot.review.service import unposted_drafts, waiting_too_long
-from bot.review.waiting import is_away
+from bot.review.waiting import is_away, reviewers
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Outcome, deliver, stage
 from bot.slack.views.common import mention
-
-
-def reviewers(directory: Directory, department_id: int, away: set[str]) -> tuple[str, ...]:
-    """Who should decide now: present coordinators, else present backups, else overall."""
-    for group in (
-        directory.coordinators_of(department_id),
-        directory.coordinators_of(department_id, Role.BACKUP),
-        directory.overall_coordinators,
-    ):
-        present = tuple(u for u in group if u not in away)
-        if present:
-            return present
-    return directory.overall_coordinators
 
 
 def _away(client: WebClient, users: set[str], now: datetime) -> set[str]:

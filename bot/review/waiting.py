@@ -1,10 +1,14 @@
-"""How long a draft has waited for a decision, and whether a coordinator is away."""
+"""How long a draft has waited for a decision, whether a coordinator is away, and who should
+decide now."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bot.organisation.directory import Directory
+from bot.organisation.roles import Role
 
 AWAY_EMOJI = frozenset(
     {":palm_tree:", ":airplane:", ":face_with_thermometer:", ":beach_with_umbrella:"}
@@ -43,3 +47,16 @@ def is_away(profile: dict[str, Any], now: datetime) -> bool:
     text = str(profile.get("status_text") or "").casefold()
     emoji = str(profile.get("status_emoji") or "")
     return emoji in AWAY_EMOJI or any(word in text for word in AWAY_WORDS)
+
+
+def reviewers(directory: Directory, department_id: int, away: set[str]) -> tuple[str, ...]:
+    """Who should decide now: present coordinators, else present backups, else overall."""
+    for group in (
+        directory.coordinators_of(department_id),
+        directory.coordinators_of(department_id, Role.BACKUP),
+        directory.overall_coordinators,
+    ):
+        present = tuple(u for u in group if u not in away)
+        if present:
+            return present
+    return directory.overall_coordinators
