@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -46,10 +48,38 @@ class _QuietTokenNotice(logging.Filter):
 logging.getLogger("slack_bolt").addFilter(_QuietTokenNotice())
 
 
+class ListenerPool(ThreadPoolExecutor):
+    """The lazy listeners' threads. Counts the work in flight, so a caller (a test, the demo)
+    can wait until everything submitted so far has finished: a request's work is submitted
+    before its acknowledgement is answered."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="listener")
+        self._pending = 0
+        self._changed = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._changed:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _: Future[Any]) -> None:
+        with self._changed:
+            self._pending -= 1
+            self._changed.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once no listener work is queued or running (False: still busy at timeout)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending == 0, timeout)
+
+
 class SocialApp(App):
     """Bolt's App, logging one line per request in HTTP and Socket Mode alike."""
 
-    work_pool: ThreadPoolExecutor
+    work_pool: ListenerPool
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
@@ -60,7 +90,7 @@ class SocialApp(App):
 
 def build_app(runtime: Runtime) -> SocialApp:
     settings = runtime.settings
-    work_pool = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
+    work_pool = ListenerPool(max_workers=LISTENER_THREADS)
     try:
         # Bolt checks the token with auth.test here, so a bad token stops start-up.
         app = SocialApp(

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
-from bot.app import build_app, make_http_server, stop_http_server
+from bot.app import SocialApp, build_app, make_http_server, stop_http_server
 from bot.config import Settings, load_settings
 from bot.organisation.service import load_organisation
 from bot.organisation.spec import parse_organisation
@@ -210,6 +210,12 @@ class Served:
     slack: SlackRequests
     fake: FakeSlack
     runtime: Runtime
+    app: SocialApp
+
+    def idle(self) -> None:
+        """Wait until every listener's work so far has finished: for asserting that a request
+        changed or sent nothing."""
+        assert self.app.work_pool.wait_idle(), "listener work still running after 10 s"
 
     @property
     def clock(self) -> FixedClock:
@@ -232,6 +238,7 @@ def served(runtime: Runtime, fake_slack: FakeSlack) -> Iterator[Served]:
         slack=SlackRequests(url, SIGNING_SECRET, response_base=fake_slack.base_url + "/response"),
         fake=fake_slack,
         runtime=runtime,
+        app=app,
     )
     stop_http_server(server)
     app.work_pool.shutdown(wait=True)  # finish listener work while the fake Slack still answers

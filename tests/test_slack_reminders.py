@@ -74,6 +74,7 @@ def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
     served.fake.wait_for("chat.update")
     # Slack retries the same delivery: nothing new.
     _reply(served, channel, ts, "U0ALICE", text, event_id="Ev1", retry_num=1)
+    served.idle()
     [draft] = _drafts(served)
     assert draft.text == text and json.loads(draft.files)[0]["name"] == "launch.png"
     assert draft.source == "thread"
@@ -118,8 +119,7 @@ def test_replies_from_someone_else_or_outside_a_thread_are_ignored(env, org, ser
             "ts": "2.0",
         }
     )
-    served.slack.app_home_opened("U0ALICE")  # a request that certainly completes after those
-    served.fake.wait_for("views.publish")
+    served.idle()
     assert _drafts(served) == []
 
 
@@ -139,6 +139,7 @@ def test_submit_draft_button_opens_the_modal_and_saves_the_draft(env, org, serve
         private_metadata=view["private_metadata"],
     )
     assert empty.json()["response_action"] == "errors"
+    served.idle()
     assert _drafts(served) == []
     ok = served.slack.view_submission(
         "U0ALICE",
