@@ -58,10 +58,10 @@ class _JsonFormatter(logging.Formatter):
         return scrub(json.dumps(data, default=str))
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time, so redirected output is honoured."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

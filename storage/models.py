@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -10,8 +11,9 @@ from sqlmodel import Field, SQLModel
 from storage.types import UTCDateTime, utcnow
 
 
-def _ts(**kwargs: object) -> object:
-    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kwargs)  # type: ignore[arg-type]
+def _ts() -> Any:
+    """A timestamp column that defaults to now (UTC)."""
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Organisation(SQLModel, table=True):
@@ -28,8 +30,8 @@ class Organisation(SQLModel, table=True):
     reminder_hour: int = Field(default=9)
     escalate_after_days: int = Field(default=3)
     review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
-    protocols: str = Field(default="{}", sa_type=Text)  # type: ignore[call-overload]  (JSON)
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    protocols: str = Field(default="{}", sa_type=Text)  # JSON
+    updated_at: datetime = _ts()
 
 
 class Department(SQLModel, table=True):
@@ -38,8 +40,8 @@ class Department(SQLModel, table=True):
     review_channel: str = Field(max_length=32)
     reminder_days: str | None = Field(default=None, max_length=60)  # overrides the organisation's
     active: bool = Field(default=True)
-    created_at: datetime = _ts()  # type: ignore[assignment]
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
 
 
 class Membership(SQLModel, table=True):
@@ -52,7 +54,7 @@ class Membership(SQLModel, table=True):
     role: str = Field(max_length=32)
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     active: bool = Field(default=True)
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    updated_at: datetime = _ts()
 
 
 class Account(SQLModel, table=True):
@@ -64,7 +66,7 @@ class Account(SQLModel, table=True):
     kind: str = Field(max_length=20)
     department_id: int | None = Field(default=None, foreign_key="department.id")
     active: bool = Field(default=True)
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    updated_at: datetime = _ts()
 
 
 class Slot(SQLModel, table=True):
@@ -78,7 +80,7 @@ class Slot(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     natural_key: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
     department_id: int = Field(foreign_key="department.id")
-    due_at: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
+    due_at: datetime = Field(sa_type=UTCDateTime)
     platform: str = Field(max_length=20)
     account_id: int | None = Field(default=None, foreign_key="account.id")
     topic: str = Field(max_length=200)
@@ -89,11 +91,11 @@ class Slot(SQLModel, table=True):
     # job reads only slots whose moment has come, so its cost follows what is due, not the year.
     published_url: str | None = Field(default=None, max_length=500)
     # Set when the due time passed before approval, whatever stage the draft was at.
-    late_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
-    next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # type: ignore[call-overload]
-    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
-    created_at: datetime = _ts()  # type: ignore[assignment]
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    late_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    next_nudge_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
 
 
 class SlotEvent(SQLModel, table=True):
@@ -101,7 +103,7 @@ class SlotEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int = Field(foreign_key="slot.id", index=True)
-    at: datetime = _ts()  # type: ignore[assignment]
+    at: datetime = _ts()
     kind: str = Field(max_length=32)
     actor: str = Field(default="", max_length=32)
     detail: str = Field(default="", max_length=500)
@@ -113,8 +115,8 @@ class SlackUser(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     tz: str | None = Field(default=None, max_length=64)
     deleted: bool = Field(default=False)
-    fetched_at: datetime = _ts()  # type: ignore[assignment]
-    home_opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    fetched_at: datetime = _ts()
+    home_opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class JobRun(SQLModel, table=True):
@@ -122,9 +124,9 @@ class JobRun(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, index=True)
-    scheduled_for: datetime = Field(sa_type=UTCDateTime)  # type: ignore[call-overload]
-    started_at: datetime = _ts()  # type: ignore[assignment]
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    scheduled_for: datetime = Field(sa_type=UTCDateTime)
+    started_at: datetime = _ts()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     outcome: str = Field(default="running", max_length=20)
     summary: str = Field(default="", max_length=500)
 
@@ -173,8 +175,8 @@ class Digest(SQLModel, table=True):
     thread_ts: str | None = Field(default=None, max_length=32)  # a reply in this thread
     # The job whose run claimed it (its next run settles it at once); None for a listener's send.
     job: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _ts()  # type: ignore[assignment]
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
+    created_at: datetime = _ts()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str = Field(default="", max_length=100)
 
 
@@ -193,7 +195,7 @@ class OutboxItem(SQLModel, table=True):
     stage: str = Field(max_length=80)
     digest_id: int | None = Field(default=None, foreign_key="digest.id", index=True)
     state: str = Field(default="sending", max_length=16)
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class Draft(SQLModel, table=True):
@@ -203,8 +205,8 @@ class Draft(SQLModel, table=True):
     slot_id: int = Field(foreign_key="slot.id", index=True)
     version: int
     author_id: str = Field(max_length=32)
-    text: str = Field(sa_type=Text)  # type: ignore[call-overload]
-    files: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
+    text: str = Field(sa_type=Text)
+    files: str = Field(default="[]", sa_type=Text)
     link: str = Field(default="", max_length=500)
     note: str = Field(default="", max_length=1000)
     source: str = Field(max_length=16)  # modal | thread
@@ -212,15 +214,15 @@ class Draft(SQLModel, table=True):
     source_key: str | None = Field(default=None, sa_column=Column(String(80), unique=True))
     sponsored: bool = Field(default=False)
     review_ts: str | None = Field(default=None, max_length=32)  # its message in the review thread
-    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # type: ignore[call-overload]
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _ts()
 
 
 class ProcessedEvent(SQLModel, table=True):
     """Events API deliveries already handled (Slack retries them)."""
 
     event_id: str = Field(primary_key=True, max_length=64)
-    received_at: datetime = _ts()  # type: ignore[assignment]
+    received_at: datetime = _ts()
 
 
 class PendingReply(SQLModel, table=True):
@@ -230,9 +232,9 @@ class PendingReply(SQLModel, table=True):
     digest_id: int = Field(foreign_key="digest.id")
     user_id: str = Field(max_length=32)
     source_key: str = Field(sa_column=Column(String(80), unique=True, nullable=False))
-    text: str = Field(sa_type=Text)  # type: ignore[call-overload]
-    files: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    text: str = Field(sa_type=Text)
+    files: str = Field(default="[]", sa_type=Text)
+    created_at: datetime = _ts()
     resolved: bool = Field(default=False)
 
 
@@ -242,7 +244,7 @@ class Review(SQLModel, table=True):
     slot_id: int = Field(primary_key=True, foreign_key="slot.id")
     channel: str = Field(max_length=32)
     root_ts: str = Field(max_length=32)
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class Verdict(SQLModel, table=True):
@@ -252,8 +254,8 @@ class Verdict(SQLModel, table=True):
     draft_id: int = Field(primary_key=True, foreign_key="draft.id")
     outcome: str = Field(max_length=24)  # approved | changes_requested | rejected
     decided_by: str = Field(max_length=32)
-    decided_at: datetime = _ts()  # type: ignore[assignment]
-    reason: str = Field(default="", sa_type=Text)  # type: ignore[call-overload]
+    decided_at: datetime = _ts()
+    reason: str = Field(default="", sa_type=Text)
 
 
 class LeaderApproval(SQLModel, table=True):
@@ -262,5 +264,5 @@ class LeaderApproval(SQLModel, table=True):
     draft_id: int = Field(primary_key=True, foreign_key="draft.id")
     outcome: str = Field(max_length=24)  # approved | rejected
     decided_by: str = Field(max_length=32)
-    decided_at: datetime = _ts()  # type: ignore[assignment]
-    reason: str = Field(default="", sa_type=Text)  # type: ignore[call-overload]
+    decided_at: datetime = _ts()
+    reason: str = Field(default="", sa_type=Text)

@@ -4,6 +4,7 @@ coordinators once a week."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from bot.nudges.plan import is_quiet
 from bot.nudges.service import long_late, mark_overdue, stages_done
@@ -42,7 +43,7 @@ def escalate(ctx: SlackContext) -> str:
             recipient=coordinator,
             kind="escalation",
             items=fresh,
-            render=lambda shown, zone=tz: late_for_coordinator(shown, zone),
+            render=partial(late_for_coordinator, tz=tz),
             event="escalated",
         )
         sent += delivery.outcome is Outcome.SENT

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from functools import partial
 
 from bot.decisions import Decision, refuse
 from bot.drafts.service import Refusal
@@ -77,7 +78,7 @@ def send_due(ctx: SlackContext) -> str:
             recipient=contributor,
             kind="reminder",
             items=items,
-            render=lambda shown, user=contributor, zone=tz: reminder_digest(user, shown, zone, now),
+            render=partial(reminder_digest, contributor, tz=tz, now=now),
             event="reminded",
             moves={slot_id: moments[slot_id] for slot_id, _ in items},
         )

@@ -14,7 +14,7 @@ from bot.organisation.roles import Role
 from bot.review.service import unposted_drafts, waiting_too_long
 from bot.review.waiting import is_away, reviewers
 from bot.slack.context import SlackContext
-from bot.slack.outbox import Outcome, deliver, stage
+from bot.slack.outbox import Outcome, deliver, stage, text_only
 from bot.slack.views.common import mention
 
 
@@ -71,7 +71,7 @@ def _nudge_waiting(ctx: SlackContext) -> str:
             thread_ts=w.root_ts,
             kind="review-nudge",
             items=[(w.slot_id, stage("review-wait", f"v{w.version}"))],
-            render=lambda shown, t=text: (t, []),
+            render=text_only(text),
             event="review_nudged",
         )
         sent += delivery.outcome is Outcome.SENT

@@ -49,7 +49,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.timezone = spec.timezone
     org.leadership_channel = spec.leadership_channel
     org.default_due_hour = spec.default_due_hour
-    org.reminder_days = _days_text(spec.reminders.days_before)
+    org.reminder_days = _days_text(spec.reminders.days_before) or org.reminder_days
     org.reminder_hour = spec.reminders.hour
     org.escalate_after_days = spec.reminders.escalate_after_days
     org.review_nudge_hours = spec.reminders.review_nudge_after_hours

@@ -175,14 +175,14 @@ class OrganisationSpec(_Strict):
             names[key] = index
         handles: dict[tuple[str, str], int] = {}
         for index, account in enumerate(self.accounts):
-            key = (account.platform.value, account.handle.casefold())
-            if key in handles:
+            handle = (account.platform.value, account.handle.casefold())
+            if handle in handles:
                 raise _ItemError(
                     ("accounts", index, "handle"),
                     f"{account.platform.value} account {account.handle!r} is already defined "
-                    f"(accounts item {handles[key] + 1})",
+                    f"(accounts item {handles[handle] + 1})",
                 )
-            handles[key] = index
+            handles[handle] = index
             if account.department is not None and account.department.casefold() not in names:
                 raise _ItemError(
                     ("accounts", index, "department"),

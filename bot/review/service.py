@@ -194,6 +194,7 @@ def record_verdict(
     lost = _insert_once(session, verdict)
     if lost is not None:
         return lost
+    assert slot.id is not None
     needs_second_step = outcome is Outcome.APPROVED and _for_leader(session, slot)
     slot.status = (SlotStatus.IN_REVIEW if needs_second_step else _STATUS[outcome]).value
     session.add(slot)
@@ -259,6 +260,7 @@ def record_leader_step(
     lost = _insert_once(session, step)
     if lost is not None:
         return lost
+    assert slot.id is not None
     slot.status = _STATUS[outcome].value
     session.add(slot)
     slot_repo.add_event(

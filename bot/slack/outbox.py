@@ -98,6 +98,11 @@ class Delivery:
     items: tuple[DigestItem, ...] = ()
 
 
+def text_only(text: str) -> Render:
+    """A digest whose message is one plain line, whatever it is about."""
+    return lambda shown: (text, [])
+
+
 def wall_clock() -> datetime:
     """Claims and message timestamps are about real time, whatever `--at` says."""
     return datetime.now(UTC)

@@ -107,7 +107,7 @@ class FakeSlack:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -290,11 +290,11 @@ class FakeSlack:
             if not any(m["ts"] == ts for m in posted):
                 return {"ok": False, "error": "thread_not_found"}
             root = next(m.get("thread_ts", m["ts"]) for m in posted if m["ts"] == ts)
-            parent = [m for m in posted if m["ts"] == root]
+            head = [m for m in posted if m["ts"] == root]
             replies = _between(
                 (m for m in posted if m.get("thread_ts") == root and m["ts"] != root), args
             )
-            found = parent + replies
+            found = head + replies
             limit = int(args.get("limit") or 1000)
             return {
                 "ok": True,

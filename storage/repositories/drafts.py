@@ -27,7 +27,7 @@ def first_time(session: Session, event_id: str, now: datetime) -> bool:
 
 
 def drafts_by(session: Session, user_id: str, limit: int) -> Sequence[tuple[Draft, Slot]]:
-    return session.exec(  # type: ignore[return-value]
+    return session.exec(
         select(Draft, Slot)
         .join(Slot, col(Slot.id) == Draft.slot_id)
         .where(Draft.author_id == user_id)

@@ -4,11 +4,12 @@ outbox items whose subject is a slot), what a digest about them shows."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import literal, update
+from sqlalchemy import select as rows  # several columns at once, typed by SQLAlchemy
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Digest, OutboxItem, Slot
@@ -22,14 +23,14 @@ OPEN_FOR_REMINDERS = (SlotStatus.PLANNED,)
 def reminder_candidates(session: Session, *, now: datetime, limit: int) -> Sequence[Any]:
     """Open slots whose next reminder may be due: only these are read, however big the year.
     Their `next_nudge_at` comes too, for the compare-and-set that writes the next one."""
-    return session.exec(
-        select(
-            Slot.id,
-            Slot.department_id,
-            Slot.due_at,
-            Slot.contributor_id,
-            Slot.snoozed_until,
-            Slot.next_nudge_at,
+    return session.execute(
+        rows(
+            col(Slot.id),
+            col(Slot.department_id),
+            col(Slot.due_at),
+            col(Slot.contributor_id),
+            col(Slot.snoozed_until),
+            col(Slot.next_nudge_at),
         )
         .where(
             col(Slot.next_nudge_at) <= now,
@@ -54,7 +55,7 @@ def stages_done(session: Session, slot_ids: Iterable[int]) -> dict[int, set[str]
     return done
 
 
-def record_skipped(session: Session, skipped: dict[int, Iterable[str]], now: datetime) -> None:
+def record_skipped(session: Session, skipped: Mapping[int, Iterable[str]], now: datetime) -> None:
     for slot_id, stages in skipped.items():
         for stage in stages:
             session.add(
@@ -66,16 +67,16 @@ def record_skipped(session: Session, skipped: dict[int, Iterable[str]], now: dat
 
 def _item_query(*extra: Any) -> Any:
     return (
-        select(
-            Slot.id,
-            Department.name,
-            Slot.due_at,
-            Slot.platform,
-            Account.handle,
-            Slot.topic,
-            Slot.contributor_id,
-            Slot.status,
-            Slot.snoozed_until,
+        rows(
+            col(Slot.id),
+            col(Department.name),
+            col(Slot.due_at),
+            col(Slot.platform),
+            col(Account.handle),
+            col(Slot.topic),
+            col(Slot.contributor_id),
+            col(Slot.status),
+            col(Slot.snoozed_until),
             *extra,
         )
         .join(Department, col(Department.id) == Slot.department_id)
@@ -85,8 +86,8 @@ def _item_query(*extra: Any) -> Any:
 
 def items_of(session: Session, digest_id: int) -> Sequence[Any]:
     """The slots a digest is about, with what a message about them shows."""
-    return session.exec(
-        _item_query(OutboxItem.stage)
+    return session.execute(
+        _item_query(col(OutboxItem.stage))
         .join(OutboxItem, (col(OutboxItem.subject_id) == Slot.id) & (OutboxItem.subject == SLOT))
         .where(OutboxItem.digest_id == digest_id)
         .order_by(col(Slot.due_at), col(Slot.id))
@@ -94,7 +95,7 @@ def items_of(session: Session, digest_id: int) -> Sequence[Any]:
 
 
 def item_of_slot(session: Session, slot_id: int) -> Any:
-    return session.exec(_item_query(literal("")).where(col(Slot.id) == slot_id)).first()
+    return session.execute(_item_query(literal("")).where(col(Slot.id) == slot_id)).first()
 
 
 def overdue_without_draft(session: Session, *, now: datetime) -> Sequence[Any]:
@@ -125,7 +126,7 @@ def mark_late(session: Session, slot_ids: Iterable[int]) -> list[int]:
         )
     )
     if newly:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Slot)
             .where(col(Slot.id).in_(newly))
             .values(status=SlotStatus.LATE, next_nudge_at=None)
@@ -150,7 +151,7 @@ def flag_unapproved_past_due(session: Session, *, now: datetime) -> list[int]:
         if i is not None
     ]
     if ids:
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(Slot)
             .where(col(Slot.id).in_(ids))
             .values(late_since=now)

@@ -81,13 +81,13 @@ def blackout_days(session: Session) -> dict[date, str]:
 def blackout_days_between(session: Session, first: date, last: date) -> set[date]:
     return set(
         session.exec(
-            select(Blackout.day).where(col(Blackout.day) >= first, col(Blackout.day) <= last)
+            select(col(Blackout.day)).where(col(Blackout.day) >= first, col(Blackout.day) <= last)
         )
     )
 
 
 def replace_blackouts(session: Session, *, source: str, days: dict[date, str]) -> None:
     """Make `source`'s blackout days exactly `days` (day → label)."""
-    session.exec(delete(Blackout).where(col(Blackout.source) == source))  # type: ignore[call-overload]
+    session.exec(delete(Blackout).where(col(Blackout.source) == source))
     for day, label in sorted(days.items()):
         session.add(Blackout(day=day, label=label[:200], source=source))

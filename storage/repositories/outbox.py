@@ -50,21 +50,21 @@ def claim(
 
 
 def confirm(session: Session, digest_id: int, *, channel: str, ts: str, now: datetime) -> None:
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Digest)
         .where(col(Digest.id) == digest_id)
         .values(state="sent", channel=channel, ts=ts, sent_at=now)
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(OutboxItem).where(col(OutboxItem.digest_id) == digest_id).values(state="sent")
     )
 
 
 def fail(session: Session, digest_id: int, *, error: str) -> None:
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(Digest).where(col(Digest.id) == digest_id).values(state="failed", error=error[:100])
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(OutboxItem).where(col(OutboxItem.digest_id) == digest_id).values(state="failed")
     )
 
@@ -85,7 +85,7 @@ def in_doubt(session: Session, *, job: str, listener_claimed_before: datetime) -
 def abandon(session: Session, digest_id: int, now: datetime) -> None:
     """The message never reached Slack: forget its items so they are planned again (a slot's
     next reminder is due now)."""
-    settled = session.exec(  # type: ignore[call-overload]
+    settled = session.exec(
         update(Digest)
         .where(col(Digest.id) == digest_id, col(Digest.state) == "sending")
         .values(state="abandoned")
@@ -97,7 +97,7 @@ def abandon(session: Session, digest_id: int, now: datetime) -> None:
             OutboxItem.digest_id == digest_id, OutboxItem.subject == SLOT
         )
     ).all()
-    session.exec(delete(OutboxItem).where(col(OutboxItem.digest_id) == digest_id))  # type: ignore[call-overload]
+    session.exec(delete(OutboxItem).where(col(OutboxItem.digest_id) == digest_id))
     set_next_nudge(session, dict.fromkeys(slot_ids, now))
 
 

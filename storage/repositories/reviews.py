@@ -26,7 +26,7 @@ def verdict_on(session: Session, draft_id: int) -> Verdict | None:
 
 def feedback_for(session: Session, author_id: str, limit: int) -> Sequence[tuple[Verdict, Draft]]:
     """Verdicts with a reason on this person's drafts, newest first."""
-    return session.exec(  # type: ignore[return-value]
+    return session.exec(
         select(Verdict, Draft)
         .join(Draft, col(Draft.id) == Verdict.draft_id)
         .where(Draft.author_id == author_id, Verdict.reason != "")

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as rows  # several columns at once, typed by SQLAlchemy
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, OutboxItem, Slot, SlotEvent
@@ -23,18 +24,19 @@ _REMINDERS_SENT = (
     .correlate(Slot)
     .scalar_subquery()
 )
+_SLOTS = Slot.metadata.tables["slot"]  # the Core table, for executemany updates
 # The columns every schedule view needs, in one round trip.
 _VIEW_COLUMNS = (
-    Slot.id,
-    Department.name,
-    Slot.due_at,
-    Slot.platform,
-    Account.handle,
-    Slot.topic,
-    Slot.contributor_id,
-    Slot.status,
+    col(Slot.id),
+    col(Department.name),
+    col(Slot.due_at),
+    col(Slot.platform),
+    col(Account.handle),
+    col(Slot.topic),
+    col(Slot.contributor_id),
+    col(Slot.status),
     _REMINDERS_SENT,
-    Slot.late_since,
+    col(Slot.late_since),
 )
 
 
@@ -58,7 +60,7 @@ def view_rows(
     limit: int | None = None,
 ) -> Sequence[Any]:
     query = (
-        select(*_VIEW_COLUMNS)
+        rows(*_VIEW_COLUMNS)
         .join(Department, col(Department.id) == Slot.department_id)
         .outerjoin(Account, col(Account.id) == Slot.account_id)
         .where(col(Slot.due_at) >= start, col(Slot.due_at) < end)
@@ -67,10 +69,10 @@ def view_rows(
     if department_ids is not None:
         query = query.where(col(Slot.department_id).in_(department_ids))
     if contributor_id is not None:
-        query = query.where(Slot.contributor_id == contributor_id)
+        query = query.where(col(Slot.contributor_id) == contributor_id)
     if limit is not None:
         query = query.limit(limit)
-    return session.exec(query).all()
+    return session.execute(query).all()
 
 
 def status_counts(
@@ -84,7 +86,7 @@ def status_counts(
     )
     if department_ids is not None:
         query = query.where(col(Slot.department_id).in_(department_ids))
-    return session.exec(query).all()
+    return session.execute(query).all()
 
 
 def add_event(
@@ -100,7 +102,7 @@ def open_slots(session: Session, slot_ids: Iterable[int] | None) -> Sequence[Any
     )
     if slot_ids is not None:
         query = query.where(col(Slot.id).in_(list(slot_ids)))
-    return session.exec(query).all()
+    return session.execute(query).all()
 
 
 def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> None:
@@ -108,8 +110,8 @@ def set_next_nudge(session: Session, moments: dict[int, datetime | None]) -> Non
         return
     # Core-level executemany: one round trip per batch, no ORM bookkeeping.
     session.connection().execute(
-        update(Slot.__table__)  # type: ignore[arg-type]
-        .where(Slot.__table__.c.id == bindparam("slot"))  # type: ignore[attr-defined]
+        update(_SLOTS)
+        .where(_SLOTS.c.id == bindparam("slot"))
         .values(next_nudge_at=bindparam("at")),
         [{"slot": slot_id, "at": at} for slot_id, at in moments.items()],
     )
@@ -122,12 +124,12 @@ def advance_next_nudge(
     changed since it was read (a snooze clicked meanwhile, say) keeps what was written."""
     if not moments:
         return
-    table = Slot.__table__
+    table = _SLOTS
     session.connection().execute(
-        update(table)  # type: ignore[arg-type]
+        update(table)
         .where(
-            table.c.id == bindparam("slot"),  # type: ignore[attr-defined]
-            table.c.next_nudge_at == bindparam("seen"),  # type: ignore[attr-defined]
+            table.c.id == bindparam("slot"),
+            table.c.next_nudge_at == bindparam("seen"),
         )
         .values(next_nudge_at=bindparam("at")),
         [{"slot": slot, "seen": seen, "at": at} for slot, (seen, at) in moments.items()],
@@ -138,7 +140,7 @@ def advance_one_next_nudge(
     session: Session, slot_id: int, *, seen: datetime, at: datetime | None
 ) -> bool:
     """The same compare-and-set for one slot; False if its moment changed since it was read."""
-    moved = session.exec(  # type: ignore[call-overload]
+    moved = session.exec(
         update(Slot)
         .where(col(Slot.id) == slot_id, col(Slot.next_nudge_at) == seen)
         .values(next_nudge_at=at)
@@ -168,18 +170,18 @@ def open_slots_on(
 
 
 def department_export(session: Session, department_id: int) -> Sequence[Any]:
-    return session.exec(
-        select(
-            Slot.id,
-            Slot.due_at,
-            Slot.platform,
-            Account.handle,
-            Slot.topic,
-            Slot.contributor_id,
-            Slot.status,
+    return session.execute(
+        rows(
+            col(Slot.id),
+            col(Slot.due_at),
+            col(Slot.platform),
+            col(Account.handle),
+            col(Slot.topic),
+            col(Slot.contributor_id),
+            col(Slot.status),
         )
         .outerjoin(Account, col(Account.id) == Slot.account_id)
-        .where(Slot.department_id == department_id)
+        .where(col(Slot.department_id) == department_id)
         .order_by(col(Slot.due_at))
     ).all()
 

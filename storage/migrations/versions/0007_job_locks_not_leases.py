@@ -8,7 +8,7 @@ Create Date: 2026-12-02 10:00:00.000000
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import storage.types
