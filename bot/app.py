@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -17,6 +16,7 @@ from sqlalchemy import text
 import handlers
 from bot.config import ConfigError, Settings
 from bot.manifest import EVENTS_PATH
+from bot.request_gate import GatedRequestHandler
 from bot.runtime import Runtime
 from handlers.context import log_request
 
@@ -93,7 +93,7 @@ class WsgiApp:
     """Slack's events path, plus a health check that also proves the database answers."""
 
     def __init__(self, app: App, runtime: Runtime) -> None:
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._slack = GatedRequestHandler(app, runtime.settings.signing_secret, path=EVENTS_PATH)
         self._runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

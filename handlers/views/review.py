@@ -74,7 +74,7 @@ LEADER_NOTE = (
 
 
 def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
-    text = f"Draft v{m.draft.version} of {m.slot.topic} for review"
+    text = f"Draft v{m.draft.version} of {escape(m.slot.topic)} for review"
     value = str(m.draft.id)
     if m.verdict is not None:
         return text, decided_message(m)
