@@ -19,6 +19,7 @@ from bot.manifest import EVENTS_PATH
 from bot.request_gate import GatedRequestHandler
 from bot.runtime import Runtime
 from handlers.context import log_request
+from handlers.payloads import reject_malformed
 
 log = logging.getLogger("socialbot")
 HEALTH_PATH = "/healthz"
@@ -53,7 +54,7 @@ class SocialApp(App):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
-        response = super().dispatch(req)
+        response = reject_malformed(req.body) or super().dispatch(req)
         log_request(req, response, started)
         return response
 

@@ -23,7 +23,6 @@ from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.ids import Action, Callback
 from handlers.messages import pick_slot, thread_reply
-from handlers.payloads import reject_malformed
 from handlers.social_command import handle_social
 
 log = logging.getLogger("socialbot.handlers")
@@ -96,7 +95,6 @@ VIEWS: dict[Callback, Listener] = {
 
 
 def register(app: App, runtime: Runtime) -> None:
-    app.use(reject_malformed)
     app.use(inject_runtime(runtime))
     for name, listener in COMMANDS.items():
         app.command(name)(ack=listener.ack, lazy=[guarded(listener.work)])

@@ -1,6 +1,6 @@
 """Typed views of the Slack payloads our listeners read. Nothing else looks at raw payloads.
 
-Every request is parsed here before any listener runs (`reject_malformed`): a payload that
+Every request is parsed here before Bolt dispatches it (`reject_malformed`): a payload that
 does not have the shape Slack sends (no `user`, `user` as a string, `actions` as an object,
 a button value that is a number) is refused with a quiet 400, so a listener never meets one.
 Free text is cleaned of control characters (NUL cannot be stored in PostgreSQL) on the way in,
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -287,13 +286,14 @@ def check_shape(body: dict[str, Any]) -> None:
             shape.model_validate(body["event"])
 
 
-def reject_malformed(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-    """Bolt middleware: a payload that does not parse gets a quiet 400, and one log line
-    naming where it is wrong (never the values)."""
+def reject_malformed(body: dict[str, Any]) -> BoltResponse | None:
+    """A quiet 400 for a payload that does not parse, with one log line naming where it is
+    wrong (never the values); None for one that does. Run before Bolt dispatches at all:
+    Bolt builds its middleware's kwargs (`action`, `view`…) assuming Slack's shapes."""
     try:
         check_shape(body)
     except ValidationError as exc:
         where = sorted({".".join(str(p) for p in e["loc"]) or "body" for e in exc.errors()})
         log.warning("malformed payload", extra={"status": 400, "detail": ", ".join(where)[:200]})
         return BoltResponse(status=400, body="")
-    return next()
+    return None

@@ -59,6 +59,19 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
 
 
+def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Text in pieces of at most `limit` characters that join back to exactly the text,
+    broken after a line or a word where one is near the end of a piece."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)) + 1
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
+
+
 def context(*texts: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10]]}
 
