@@ -20,7 +20,7 @@ from bot.drafts.service import (
 from bot.organisation.platforms import Platform, parse_platform
 from bot.schedule.timing import local_to_utc
 from handlers.context import runtime_of
-from handlers.payloads import ViewSubmission
+from handlers.payloads import ViewSubmission, parse_id
 from handlers.review import post_for_review
 from handlers.views.draft_command import AD_HOC, draft_command_modal
 from handlers.views.modals import IMAGE, SPONSORED
@@ -67,7 +67,7 @@ def _content_problems(runtime: Any, submission: ViewSubmission) -> dict[str, str
         if choice == AD_HOC:
             platform = parse_platform(submission.selected("platform"))
         else:
-            slot = session.get(Slot, int(choice or 0))
+            slot = session.get(Slot, parse_id(choice) or 0)
             platform = Platform(slot.platform) if slot else None
         if platform is None:
             return {"slot": "That post no longer exists."}
@@ -121,7 +121,7 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
             slot_id = slot.id or 0
             topic = slot.topic
         else:
-            slot_id = int(choice or 0)
+            slot_id = parse_id(choice) or 0
             topic = ""
         result = submit_draft(
             session=session,

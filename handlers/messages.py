@@ -10,13 +10,11 @@ from slack_sdk import WebClient
 from bot.drafts.replies import Reply, ReplyKind, ReplyOutcome, receive_reply, resolve_pending
 from handlers.context import runtime_of
 from handlers.ids import Action
-from handlers.payloads import BlockAction, MessageEvent
+from handlers.payloads import BlockAction, MessageEvent, parse_id
 from handlers.reminder_actions import refresh_digest
 from handlers.review import post_for_review
 from handlers.views.common import section
 from handlers.views.notices import draft_received, refusal
-
-KEPT_FILE_FIELDS = ("id", "name", "mimetype", "permalink")
 
 
 def thread_reply(
@@ -33,7 +31,7 @@ def thread_reply(
         ts=message.ts,
         user_id=message.user,
         text=message.text,
-        files=tuple({k: str(f[k]) for k in KEPT_FILE_FIELDS if k in f} for f in message.files),
+        files=message.kept_files(),
     )
     with runtime.session() as session:
         outcome = receive_reply(
@@ -53,8 +51,8 @@ def pick_slot(
     with runtime.session() as session:
         outcome = resolve_pending(
             session=session,
-            pending_id=int(pending_id or 0),
-            slot_id=int(slot_id or 0),
+            pending_id=parse_id(pending_id) or 0,
+            slot_id=parse_id(slot_id) or 0,
             user_id=click.user_id,
             now=runtime.now(),
         )
@@ -69,8 +67,7 @@ def pick_slot(
         client.chat_update(
             channel=click.channel_id, ts=click.message_ts, text=text, blocks=[section(text)]
         )
-        thread = (body.get("message") or {}).get("thread_ts")
-        refresh_digest(runtime, client, click.channel_id, thread)
+        refresh_digest(runtime, client, click.channel_id, click.thread_ts)
 
 
 def _answer(

@@ -185,7 +185,7 @@ def _refresh_version(runtime: Runtime, client: WebClient, draft_id: int) -> Revi
         client.chat_update(
             channel=material.review.channel,
             ts=material.draft.review_ts,
-            text=f"{material.slot.status.replace('_', ' ')}: {material.slot.topic}",
+            text=f"{material.slot.status.replace('_', ' ')}: {escape(material.slot.topic)}",
             blocks=decided_message(material),
         )
     return material
@@ -198,7 +198,7 @@ def leader_approve(
     refused = _decide(
         runtime,
         client,
-        int(click.value or 0),
+        click.draft_id or 0,
         Outcome.APPROVED,
         click.user_id,
         "",
@@ -212,7 +212,7 @@ def open_leader_reject(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     runtime, click = runtime_of(context), BlockAction.from_body(body)
-    draft_id = int(click.value or 0)
+    draft_id = click.draft_id or 0
     with runtime.session() as session:
         directory = runtime.organisation(session)
         draft = session.get(Draft, draft_id)
@@ -236,7 +236,7 @@ def leader_reject_submitted(body: dict[str, Any], client: WebClient, context: Bo
     reason = submission.text("reason").strip()
     if not reason:
         return
-    draft_id = int(submission.private_metadata or 0)
+    draft_id = submission.metadata_id or 0
     refused = _decide(
         runtime, client, draft_id, Outcome.REJECTED, submission.user_id, reason, leader_step=True
     )
@@ -320,7 +320,7 @@ def approve(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     runtime, click = runtime_of(context), BlockAction.from_body(body)
-    refused = _decide(runtime, client, int(click.value or 0), Outcome.APPROVED, click.user_id, "")
+    refused = _decide(runtime, client, click.draft_id or 0, Outcome.APPROVED, click.user_id, "")
     if refused is not None:
         respond(text=refusal_text(refused), response_type="ephemeral", replace_original=False)
 
@@ -335,7 +335,7 @@ def _open_reason(
     label: str,
 ) -> None:
     runtime, click = runtime_of(context), BlockAction.from_body(body)
-    draft_id = int(click.value or 0)
+    draft_id = click.draft_id or 0
     decision = _check(runtime, draft_id, click.user_id)
     if not decision.allowed:
         respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
@@ -382,7 +382,7 @@ def _submitted(
     if not reason:
         return  # ack_reason already showed the problem on the form
     refused = _decide(
-        runtime, client, int(submission.private_metadata or 0), outcome, submission.user_id, reason
+        runtime, client, submission.metadata_id or 0, outcome, submission.user_id, reason
     )
     if refused is not None:
         client.chat_postMessage(channel=submission.user_id, text=refusal_text(refused))
@@ -402,7 +402,7 @@ def open_mark_published(
     runtime, click = runtime_of(context), BlockAction.from_body(body)
     with runtime.session() as session:
         directory = runtime.organisation(session)
-        draft = session.get(Draft, int(click.value or 0))
+        draft = session.get(Draft, click.draft_id or 0)
         slot = session.get(Slot, draft.slot_id) if draft else None
     if draft is None or slot is None:
         respond(
@@ -417,7 +417,7 @@ def open_mark_published(
     if not decision.allowed:
         respond(text=refusal_text(decision), response_type="ephemeral", replace_original=False)
         return
-    view = reason_modal(Callback.PUBLISHED, int(click.value), "Mark as published", "The post's URL")
+    view = reason_modal(Callback.PUBLISHED, draft.id or 0, "Mark as published", "The post's URL")
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -434,7 +434,7 @@ def published_submitted(body: dict[str, Any], client: WebClient, context: BoltCo
     url = submission.text("reason").strip()
     if not url.startswith(("https://", "http://")):
         return  # ack_published already showed the problem on the form
-    draft_id = int(submission.private_metadata or 0)
+    draft_id = submission.metadata_id or 0
     with runtime.session() as session:
         decision = mark_published(
             session=session,

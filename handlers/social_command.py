@@ -13,10 +13,11 @@ from bot.people import timezone_of
 from bot.runtime import Runtime
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
-from bot.schedule.timing import Month
+from bot.schedule.timing import YEARS, Month
 from handlers.context import runtime_of
 from handlers.draft_command import open_draft_command
-from handlers.payloads import SlashCommand
+from handlers.payloads import SlashCommand, parse_id
+from handlers.views.common import echo
 from handlers.views.help import help_message
 from handlers.views.history import history_message
 from handlers.views.rules import rules_message
@@ -50,9 +51,25 @@ class UnknownRequest:
     word: str
 
 
+@dataclass(frozen=True)
+class MalformedRequest:
+    """A known subcommand with an argument it cannot take: say what it takes instead."""
+
+    given: str
+    usage: str
+
+
 SocialRequest = (
-    HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | HistoryRequest | UnknownRequest
+    HelpRequest
+    | ScheduleQuery
+    | RulesRequest
+    | DraftRequest
+    | HistoryRequest
+    | UnknownRequest
+    | MalformedRequest
 )
+HISTORY_USAGE = "`/social history #12`, with the number of a slot"
+MONTH_USAGE = f"a month as YYYY-MM, from {YEARS.start}-01 to {YEARS.stop - 1}-12"
 
 
 def parse_social(text: str) -> SocialRequest:
@@ -60,8 +77,11 @@ def parse_social(text: str) -> SocialRequest:
     words = text.split()
     if not words or words[0].lower() == "help":
         return HelpRequest()
-    if words[0].lower() == "history" and len(words) == 2 and words[1].lstrip("#").isdigit():
-        return HistoryRequest(int(words[1].lstrip("#")))
+    if words[0].lower() == "history":
+        slot_id = parse_id(words[1]) if len(words) == 2 else None
+        if slot_id is None:
+            return MalformedRequest(" ".join(words[1:]), HISTORY_USAGE)
+        return HistoryRequest(slot_id)
     if words[0].lower() == "draft":
         return DraftRequest()
     if words[0].lower() == "rules":
@@ -72,6 +92,8 @@ def parse_social(text: str) -> SocialRequest:
     month = Month.parse(rest[-1]) if rest else None
     if month is not None:
         rest = rest[:-1]
+    elif rest and Month.looks_like(rest[-1]):
+        return MalformedRequest(rest[-1], MONTH_USAGE)
     return ScheduleQuery(department=" ".join(rest) or None, month=month)
 
 
@@ -119,9 +141,14 @@ def handle_social(
             open_draft_command(runtime, client, payload.user_id, payload.trigger_id, tz)
         elif isinstance(request, RulesRequest):
             _rules(runtime, client, respond, payload.user_id, request)
+        elif isinstance(request, MalformedRequest):
+            respond(
+                text=f"I can't read `{echo(request.given or ' ', 40)}`: use {request.usage}.",
+                response_type="ephemeral",
+            )
         else:
             respond(
-                text=f"I don't know `{request.word[:40]}`. Try `/social help`.",
+                text=f"I don't know `{echo(request.word, 40)}`. Try `/social help`.",
                 response_type="ephemeral",
             )
     except NoOrganisation:

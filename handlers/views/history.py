@@ -14,7 +14,7 @@ def history_message(slot: Slot, events: list[SlotEvent], tz: ZoneInfo) -> tuple[
     status = SlotStatus(slot.status)
     title = f"#{slot.id} {slot.topic}"
     blocks: list[Block] = [
-        header(title),
+        header(title),  # plain text: inert as it is
         section(
             f"{Platform(slot.platform).label} · due `{when(slot.due_at, tz)}` · "
             f"{mention(slot.contributor_id)} · {status.emoji} _{status.label}_"
@@ -27,4 +27,4 @@ def history_message(slot: Slot, events: list[SlotEvent], tz: ZoneInfo) -> tuple[
         for e in events
     ]
     blocks += pack_lines(lines or ["Nothing has happened yet."], 40)[0]
-    return title, blocks
+    return escape(title), blocks
