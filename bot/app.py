@@ -10,7 +10,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -19,8 +18,10 @@ from sqlalchemy import text
 import handlers
 from bot.config import ConfigError, Settings
 from bot.manifest import EVENTS_PATH
+from bot.request_gate import GatedRequestHandler
 from bot.runtime import Runtime
 from handlers.context import log_request
+from handlers.payloads import reject_malformed
 
 log = logging.getLogger("socialbot")
 HEALTH_PATH = "/healthz"
@@ -83,7 +84,7 @@ class SocialApp(App):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
-        response = super().dispatch(req)
+        response = reject_malformed(req.body) or super().dispatch(req)
         log_request(req, response, started)
         return response
 
@@ -123,7 +124,7 @@ class WsgiApp:
     """Slack's events path, plus a health check that also proves the database answers."""
 
     def __init__(self, app: App, runtime: Runtime) -> None:
-        self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._slack = GatedRequestHandler(app, runtime.settings.signing_secret, path=EVENTS_PATH)
         self._runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:

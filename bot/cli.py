@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
+from bot.text import capped
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -208,8 +209,8 @@ def _org_load(runtime: Runtime, path: Path) -> int:
         spec = parse_organisation(_read(path))
     except OrganisationFileError as exc:
         print(f"{path}: {len(exc.problems)} problem(s); nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        for line in capped([str(p) for p in exc.problems]):
+            print(f"  {line}", file=sys.stderr)
         return 1
     with runtime.session() as session:
         summary = load_organisation(session=session, spec=spec, now=runtime.now())
@@ -231,8 +232,8 @@ def _schedule_import(runtime: Runtime, path: Path) -> int:
             )
     except ScheduleImportError as exc:
         print(f"{path}: {len(exc.problems)} problem(s); nothing was imported:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        for line in exc.lines(exc.problems):
+            print(f"  {line}", file=sys.stderr)
         return 1
     except NoOrganisation as exc:
         raise ConfigError(str(exc)) from None

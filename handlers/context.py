@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Runtime
 from bot.slack.context import SlackContext
+from bot.text import clean, clip
 
 log = logging.getLogger("socialbot.requests")
 RUNTIME_KEY = "socialbot_runtime"
@@ -49,8 +50,8 @@ def log_request(request: BoltRequest, response: BoltResponse, started: float) ->
         "slack request",
         extra={
             **describe(request.body),
-            "user": context.user_id or "-",
-            "team": context.team_id or "-",
+            "user": _name(context.user_id or "-"),
+            "team": _name(context.team_id or "-"),
             "status": response.status,
             "ms": round((time.perf_counter() - started) * 1000, 1),
             **({"detail": f"retry {retry}"} if retry else {}),
@@ -59,15 +60,28 @@ def log_request(request: BoltRequest, response: BoltResponse, started: float) ->
 
 
 def describe(body: dict[str, Any]) -> dict[str, str]:
-    """What kind of request this is, naming the command, action or event but never text."""
+    """What kind of request this is, naming the command, action or event but never text.
+    Any shape is described, however malformed: this runs for refused requests too."""
+    if not isinstance(body, dict):
+        return {"kind": "unknown"}
     if "command" in body:
-        return {"kind": "command", "command": str(body["command"])}
-    kind = str(body.get("type", "unknown"))
+        return {"kind": "command", "command": _name(body["command"])}
+    kind = _name(body.get("type", "unknown"))
     if kind == "block_actions":
-        actions = body.get("actions") or [{}]
-        return {"kind": kind, "action": str(actions[0].get("action_id", "-"))}
+        actions = body.get("actions")
+        first = actions[0] if isinstance(actions, list) and actions else {}
+        return {"kind": kind, "action": _name(_field(first, "action_id"))}
     if kind in {"view_submission", "view_closed"}:
-        return {"kind": kind, "callback": str((body.get("view") or {}).get("callback_id", "-"))}
+        return {"kind": kind, "callback": _name(_field(body.get("view"), "callback_id"))}
     if kind == "event_callback":
-        return {"kind": "event", "event": str((body.get("event") or {}).get("type", "-"))}
+        return {"kind": "event", "event": _name(_field(body.get("event"), "type"))}
     return {"kind": kind}
+
+
+def _field(node: Any, key: str) -> Any:
+    return node.get(key, "-") if isinstance(node, dict) else "-"
+
+
+def _name(value: Any) -> str:
+    """An identifier for the log: short, and one line whatever was sent."""
+    return clip(clean(str(value)).replace("\n", " "), 64)

@@ -13,10 +13,11 @@ from bot.drafts.service import DraftInput, check_text
 from bot.flows import submission as flow
 from bot.organisation.platforms import parse_platform
 from bot.slack.context import SlackContext
+from bot.slack.ids import parse_id
 from bot.slack.views.draft_command import AD_HOC
 from bot.slack.views.modals import IMAGE, SPONSORED
 from handlers.context import slack_of
-from handlers.payloads import BlockAction, ViewSubmission, parse_id
+from handlers.payloads import BlockAction, ViewSubmission
 
 
 def _problems(form: ViewSubmission) -> dict[str, str]:

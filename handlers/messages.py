@@ -9,10 +9,9 @@ from slack_sdk import WebClient
 
 from bot.drafts.replies import Reply
 from bot.flows import submission as flow
+from bot.slack.ids import parse_id
 from handlers.context import say_privately, slack_of
-from handlers.payloads import BlockAction, MessageEvent, parse_id
-
-KEPT_FILE_FIELDS = ("id", "name", "mimetype", "permalink")
+from handlers.payloads import BlockAction, MessageEvent
 
 
 def thread_reply(
@@ -28,7 +27,7 @@ def thread_reply(
         ts=message.ts,
         user_id=message.user,
         text=message.text,
-        files=tuple({k: str(f[k]) for k in KEPT_FILE_FIELDS if k in f} for f in message.files),
+        files=message.kept_files(),
     )
     flow.receive_thread_reply(
         slack_of(context, client),
@@ -48,9 +47,9 @@ def pick_slot(
     refused = flow.pick_slot(
         slack_of(context, client),
         user_id=click.user_id,
-        pending_id=parse_id(pending_id),
-        slot_id=parse_id(slot_id),
+        pending_id=parse_id(pending_id) or 0,
+        slot_id=parse_id(slot_id) or 0,
         message=message,
-        thread_ts=(body.get("message") or {}).get("thread_ts"),
+        thread_ts=click.thread_ts,
     )
     say_privately(respond, refused)

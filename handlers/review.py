@@ -22,7 +22,7 @@ def approve(
 ) -> None:
     click = BlockAction.from_body(body)
     refused = flow.decide(
-        slack_of(context, client), click.int_value, Outcome.APPROVED, click.user_id
+        slack_of(context, client), (click.draft_id or 0), Outcome.APPROVED, click.user_id
     )
     say_privately(respond, refused)
 
@@ -33,7 +33,7 @@ def leader_approve(
     click = BlockAction.from_body(body)
     refused = flow.decide(
         slack_of(context, client),
-        click.int_value,
+        (click.draft_id or 0),
         Outcome.APPROVED,
         click.user_id,
         leader_step=True,
@@ -54,13 +54,14 @@ def _open_reason(
 ) -> None:
     click = BlockAction.from_body(body)
     refused = flow.check(
-        slack_of(context, client), click.int_value, click.user_id, leader_step=leader_step
+        slack_of(context, client), (click.draft_id or 0), click.user_id, leader_step=leader_step
     )
     if refused is not None:
         say_privately(respond, refused)
         return
     client.views_open(
-        trigger_id=click.trigger_id, view=reason_modal(callback, click.int_value, title, label)
+        trigger_id=click.trigger_id,
+        view=reason_modal(callback, (click.draft_id or 0), title, label),
     )
 
 
@@ -122,7 +123,7 @@ def _submitted(
         return  # ack_reason already showed the problem on the form
     refused = flow.decide(
         slack_of(context, client),
-        submission.metadata_id,
+        submission.metadata_id or 0,
         outcome,
         submission.user_id,
         reason,
@@ -148,11 +149,13 @@ def open_mark_published(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:
     click = BlockAction.from_body(body)
-    refused = flow.check_publish(slack_of(context, client), click.int_value, click.user_id)
+    refused = flow.check_publish(slack_of(context, client), (click.draft_id or 0), click.user_id)
     if refused is not None:
         say_privately(respond, refused)
         return
-    view = reason_modal(Callback.PUBLISHED, click.int_value, "Mark as published", "The post's URL")
+    view = reason_modal(
+        Callback.PUBLISHED, (click.draft_id or 0), "Mark as published", "The post's URL"
+    )
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -173,7 +176,7 @@ def published_submitted(body: dict[str, Any], client: WebClient, context: BoltCo
     if not _is_link(url):
         return  # ack_published already showed the problem on the form
     refused = flow.mark_published(
-        slack_of(context, client), submission.metadata_id, submission.user_id, url
+        slack_of(context, client), submission.metadata_id or 0, submission.user_id, url
     )
     if refused is not None:
         client.chat_postMessage(channel=submission.user_id, text=refused)

@@ -11,7 +11,9 @@ from slack_sdk import WebClient
 from bot.flows import social, submission
 from bot.organisation.directory import NoOrganisation
 from bot.schedule.reader import ScheduleQuery
-from bot.schedule.timing import Month
+from bot.schedule.timing import YEARS, Month
+from bot.slack.ids import parse_id
+from bot.slack.views.common import echo
 from handlers.context import slack_of
 from handlers.payloads import SlashCommand
 
@@ -41,9 +43,25 @@ class UnknownRequest:
     word: str
 
 
+@dataclass(frozen=True)
+class MalformedRequest:
+    """A known subcommand with an argument it cannot take: say what it takes instead."""
+
+    given: str
+    usage: str
+
+
 SocialRequest = (
-    HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | HistoryRequest | UnknownRequest
+    HelpRequest
+    | ScheduleQuery
+    | RulesRequest
+    | DraftRequest
+    | HistoryRequest
+    | UnknownRequest
+    | MalformedRequest
 )
+HISTORY_USAGE = "`/social history #12`, with the number of a slot"
+MONTH_USAGE = f"a month as YYYY-MM, from {YEARS.start}-01 to {YEARS.stop - 1}-12"
 
 
 def parse_social(text: str) -> SocialRequest:
@@ -51,8 +69,11 @@ def parse_social(text: str) -> SocialRequest:
     words = text.split()
     if not words or words[0].lower() == "help":
         return HelpRequest()
-    if words[0].lower() == "history" and len(words) == 2 and words[1].lstrip("#").isdigit():
-        return HistoryRequest(int(words[1].lstrip("#")))
+    if words[0].lower() == "history":
+        slot_id = parse_id(words[1]) if len(words) == 2 else None
+        if slot_id is None:
+            return MalformedRequest(" ".join(words[1:]), HISTORY_USAGE)
+        return HistoryRequest(slot_id)
     if words[0].lower() == "draft":
         return DraftRequest()
     if words[0].lower() == "rules":
@@ -63,6 +84,8 @@ def parse_social(text: str) -> SocialRequest:
     month = Month.parse(rest[-1]) if rest else None
     if month is not None:
         rest = rest[:-1]
+    elif rest and Month.looks_like(rest[-1]):
+        return MalformedRequest(rest[-1], MONTH_USAGE)
     return ScheduleQuery(department=" ".join(rest) or None, month=month)
 
 
@@ -85,8 +108,11 @@ def handle_social(
             text, blocks = social.history(ctx, user, request.slot_id)
         elif isinstance(request, RulesRequest):
             text, blocks = social.rules(ctx, user, request.department)
+        elif isinstance(request, MalformedRequest):
+            given = echo(request.given or " ", 40)
+            text, blocks = f"I can't read `{given}`: use {request.usage}.", []
         else:
-            text, blocks = f"I don't know `{request.word[:40]}`. Try `/social help`.", []
+            text, blocks = f"I don't know `{echo(request.word, 40)}`. Try `/social help`.", []
     except NoOrganisation:
         text, blocks = social.NOT_SET_UP, []
     respond(text=text, blocks=blocks or None, response_type="ephemeral")

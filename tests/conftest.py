@@ -150,6 +150,8 @@ def is_postgres(database_url: str) -> bool:
 def fake_slack() -> Iterator[FakeSlack]:
     with FakeSlack() as slack:
         yield slack
+        # One choke point for every test: nothing anyone typed ever reaches Slack live.
+        assert slack.broadcasts() == [], "user input reached Slack as live markup"
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from pydantic import (
 
 from bot.organisation.platforms import PLATFORM_NAMES, Platform
 from bot.slack_ids import is_channel_id, is_user_id
+from bot.text import capped, clip
 
 
 class AccountKind(StrEnum):
@@ -235,7 +236,7 @@ class SpecProblem:
 
 class OrganisationFileError(Exception):
     def __init__(self, problems: list[SpecProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(capped([str(p) for p in problems])))
         self.problems = problems
 
 
@@ -264,7 +265,7 @@ def _problem(text: str, data: dict[str, Any], error: Any) -> SpecProblem:
     elif error["type"] == "missing":
         message = f"{loc[-1]!r} is required"
     elif error["type"] == "enum" and "platform" in loc:
-        message = f"{error['input']!r} is not a platform we know ({PLATFORM_NAMES})"
+        message = f"{clip(str(error['input']))!r} is not a platform we know ({PLATFORM_NAMES})"
     return SpecProblem(_describe(data, loc), _line_of(text, loc), message)
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.organisation.platforms import PLATFORM_NAMES, Platform, parse_platform
 from bot.schedule.timing import NonexistentLocalTime, local_to_utc
 from bot.slack_ids import is_user_id
+from bot.text import capped, clean, clip
 
 REQUIRED_COLUMNS = ("department", "due", "platform", "topic", "contributor")
 OPTIONAL_COLUMNS = ("account",)
@@ -71,8 +72,13 @@ class RowProblem:
 
 class ScheduleImportError(Exception):
     def __init__(self, problems: list[RowProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(self.lines(problems)))
         self.problems = problems
+
+    @staticmethod
+    def lines(problems: list[RowProblem]) -> list[str]:
+        """What to show: the first problems, and a count of the rest."""
+        return capped([str(p) for p in problems])
 
 
 def parse_schedule_csv(text: str, context: ImportContext) -> list[SlotRow]:
@@ -96,7 +102,7 @@ def parse_schedule_csv(text: str, context: ImportContext) -> list[SlotRow]:
                 RowProblem(number, None, f"{len(values)} values for {len(columns)} columns")
             )
             continue
-        record = dict(zip(columns, [v.strip() for v in values], strict=False))
+        record = dict(zip(columns, [clean(v).strip() for v in values], strict=False))
         row, row_problems = _parse_row(number, record, context)
         problems += row_problems
         if row is None:
@@ -150,7 +156,7 @@ def _parse_row(
     department = context.departments.get(record.get("department", "").casefold())
     if department is None:
         known = ", ".join(sorted(d.name for d in context.departments.values()))
-        problem("department", f"no department is named {record.get('department', '')!r} ({known})")
+        problem("department", f"no department is named {_quoted(record, 'department')} ({known})")
 
     due_at = None
     try:
@@ -160,7 +166,7 @@ def _parse_row(
 
     platform = parse_platform(record.get("platform", ""))
     if platform is None:
-        problem("platform", f"{record.get('platform', '')!r} is not one of {PLATFORM_NAMES}")
+        problem("platform", f"{_quoted(record, 'platform')} is not one of {PLATFORM_NAMES}")
 
     topic = record.get("topic", "")
     if not topic:
@@ -170,7 +176,10 @@ def _parse_row(
 
     contributor = record.get("contributor", "")
     if not is_user_id(contributor):
-        problem("contributor", f"{contributor!r} is not a Slack user ID (like U012AB3CD)")
+        problem(
+            "contributor",
+            f"{_quoted(record, 'contributor')} is not a Slack user ID (like U012AB3CD)",
+        )
     elif department is not None and contributor not in department.members:
         problem(
             "contributor",
@@ -183,7 +192,10 @@ def _parse_row(
     if handle and platform is not None:
         account_id = context.accounts.get((platform.value, handle.casefold()))
         if account_id is None:
-            problem("account", f"no {platform.value} account {handle!r} in the organisation file")
+            problem(
+                "account",
+                f"no {platform.value} account {clip(handle)!r} in the organisation file",
+            )
 
     if problems:
         return None, problems
@@ -192,6 +204,11 @@ def _parse_row(
         SlotRow(number, department.id, due_at, platform, account_id, topic, contributor),
         [],
     )
+
+
+def _quoted(record: dict[str, str], column: str) -> str:
+    """A cell, quoted as it was given but never longer than a line."""
+    return repr(clip(record.get(column, "")))
 
 
 def _parse_due(text: str, context: ImportContext) -> datetime:
@@ -204,7 +221,7 @@ def _parse_due(text: str, context: ImportContext) -> datetime:
             naive = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"{text!r} is not a date or date-time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+            f"{clip(text)!r} is not a date or date-time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         ) from None
     if naive.tzinfo is not None:
         return naive.astimezone(ZoneInfo("UTC"))

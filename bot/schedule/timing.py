@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# The months anyone can ask about: wide enough for any real schedule, and far from the ends
+# of the calendar, where the month after (or a timezone's offset) has no date.
+YEARS = range(1900, 3000)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +24,12 @@ class Month:
         if not match:
             return None
         year, month = int(match[1]), int(match[2])
-        return cls(year, month) if 1 <= month <= 12 else None
+        return cls(year, month) if 1 <= month <= 12 and year in YEARS else None
+
+    @staticmethod
+    def looks_like(text: str) -> bool:
+        """Shaped like YYYY-MM, whether or not it is a month we can show."""
+        return bool(MONTH.match(text.strip()))
 
     @classmethod
     def containing(cls, moment: datetime, tz: ZoneInfo) -> Month:

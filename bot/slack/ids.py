@@ -1,8 +1,23 @@
-"""Action and callback IDs: the contract between the messages we send and the listeners."""
+"""Action and callback IDs: the contract between the messages we send and the listeners; and
+reading the row ids those messages carry back to us."""
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+# Ids are PostgreSQL `integer` columns (SQLite's are wider): anything bigger names nothing.
+MAX_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str) -> int | None:
+    """A row id as typed or sent back to us (`12`, `#12`), or None if it cannot be one."""
+    digits = text.strip().removeprefix("#")
+    if not _DIGITS.fullmatch(digits):
+        return None
+    value = int(digits)
+    return value if 0 < value <= MAX_ID else None
 
 
 class Action(StrEnum):

@@ -14,6 +14,18 @@ from urllib.parse import parse_qsl
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
+# Someone nobody is: tests type a mention of them, and it must never reach Slack live.
+INJECTED_USER_ID = "U0INJECTED"
+# What would notify, mention or link if it reached Slack unescaped from what someone typed.
+LIVE_MARKUP = (
+    "<!channel",
+    "<!here",
+    "<!everyone",
+    "<!subteam",
+    f"<@{INJECTED_USER_ID}",
+    "<#C0INJECTED",
+    "<https://evil.example",
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +213,13 @@ class FakeSlack:
                     )
                 self._lock.wait(remaining)
 
+    def broadcasts(self) -> list[Call]:
+        """Every call that carries live markup from user input, in any argument: `text`,
+        blocks, views, response_url replies. Tests assert there are none."""
+        with self._lock:
+            calls = list(self.calls)
+        return [c for c in calls if any(m in t for t in _live_texts(c.args) for m in LIVE_MARKUP)]
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -377,6 +396,25 @@ def _shown(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     if _true(args.get("include_all_metadata")):
         return message
     return {k: v for k, v in message.items() if k != "metadata"}
+
+
+def _live_texts(node: Any) -> list[str]:
+    """Every string Slack would read as markup: all but plain_text objects (which Slack shows
+    as written), looking inside arguments sent as JSON strings (blocks, views)."""
+    if isinstance(node, str):
+        if node[:1] in "[{":
+            try:
+                return _live_texts(json.loads(node))
+            except ValueError:
+                pass
+        return [node]
+    if isinstance(node, dict):
+        if node.get("type") == "plain_text":
+            return []
+        return [t for value in node.values() for t in _live_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in _live_texts(value)]
+    return []
 
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import itertools
 import json
 import time
@@ -10,8 +11,6 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 from bot.testing.fake_slack import BOT_USER_ID, TEAM_ID
 
@@ -39,22 +38,22 @@ class SlackRequests:
 
     def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
         timeout: float = 10.0,
     ) -> Response:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        if signature is None:
-            signature = SignatureVerifier(self.secret).generate_signature(
-                timestamp=stamp, body=body
-            )
+        raw = body if isinstance(body, bytes) else body.encode()
+        if signature is None:  # signed over the bytes sent, UTF-8 or not
+            digest = hmac.new(self.secret.encode(), b"v0:" + stamp.encode() + b":" + raw, "sha256")
+            signature = "v0=" + digest.hexdigest()
         request = urllib.request.Request(
             self.url,
-            data=body.encode(),
+            data=raw,
             method="POST",
             headers={
                 "Content-Type": content_type,
@@ -69,9 +68,17 @@ class SlackRequests:
         except urllib.error.HTTPError as error:
             return Response(error.code, error.read().decode())
 
-    def _form(self, payload: dict[str, Any], **kwargs: Any) -> Response:
-        body = urlencode({"payload": json.dumps(payload)})
+    def _form(self, payload: Any, **kwargs: Any) -> Response:
+        return self.raw_payload(json.dumps(payload), **kwargs)
+
+    def raw_payload(self, payload: str, **kwargs: Any) -> Response:
+        """An interactivity request whose `payload=` is exactly `payload`, JSON or not."""
+        body = urlencode({"payload": payload})
         return self.post(body, "application/x-www-form-urlencoded", **kwargs)
+
+    def interactive(self, payload: Any, **kwargs: Any) -> Response:
+        """Any payload at all, signed as Slack would sign it (for forged or malformed ones)."""
+        return self._form(payload, **kwargs)
 
     def _user(self, user_id: str) -> dict[str, str]:
         return {

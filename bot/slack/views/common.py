@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.schedule.status import SlotStatus
+from bot.text import ECHO_LIMIT, clean, clip
 
 Block = dict[str, Any]
 
@@ -14,11 +15,19 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
+MAX_MESSAGE_TEXT = 40_000  # a message's top-level `text`
 
 
 def escape(text: str) -> str:
-    """Make user-supplied text inert in mrkdwn: no mentions, links or channel pings."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make user-supplied text inert in mrkdwn (blocks and top-level `text` alike): no
+    mentions, links, dates or channel pings, and no control characters. Every text the bot
+    builds from what people typed goes through here (or `echo`)."""
+    return clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def echo(text: str, limit: int = ECHO_LIMIT) -> str:
+    """Something a person typed, said back to them: inert, and never longer than `limit`."""
+    return escape(clip(clean(text), limit))
 
 
 def mention(user_id: str) -> str:
@@ -49,6 +58,19 @@ def header(text: str) -> Block:
 
 def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+
+
+def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Text in pieces of at most `limit` characters that join back to exactly the text,
+    broken after a line or a word where one is near the end of a piece."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)) + 1
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return [*pieces, text]
 
 
 def context(*texts: str) -> Block:

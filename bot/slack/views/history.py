@@ -21,7 +21,7 @@ def history_message(story: SlotHistory, tz: ZoneInfo) -> tuple[str, list[Block]]
     status = story.status
     title = f"#{story.slot_id} {story.topic}"
     blocks: list[Block] = [
-        header(title),
+        header(title),  # plain text: inert as it is
         section(
             f"{story.platform.label} · due `{when(story.due_at, tz)}` · "
             f"{mention(story.contributor_id)} · {status_emoji(status)} _{status.label}_"
@@ -34,4 +34,4 @@ def history_message(story: SlotHistory, tz: ZoneInfo) -> tuple[str, list[Block]]
         for e in story.events
     ]
     blocks += pack_lines(lines or ["Nothing has happened yet."], 40)[0]
-    return title, blocks
+    return escape(title), blocks

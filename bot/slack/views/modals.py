@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
-from bot.slack.ids import Callback
+from bot.slack.ids import Callback, parse_id
 from bot.slack.views.common import Block, escape, section, when
 
 
@@ -16,11 +16,18 @@ def _metadata(slot_id: int, channel: str | None, ts: str | None) -> str:
 
 
 def read_metadata(text: str) -> tuple[int | None, str | None, str | None]:
+    """What `_metadata` wrote, or Nones for anything else (a forged or damaged modal)."""
     try:
         data = json.loads(text or "{}")
-        return int(data["slot"]), data.get("channel"), data.get("ts")
-    except (ValueError, KeyError, TypeError):
+    except ValueError:
         return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    slot, channel, ts = data.get("slot"), data.get("channel"), data.get("ts")
+    slot_id = parse_id(str(slot)) if isinstance(slot, int | str) else None
+    if slot_id is None or not isinstance(channel, str | None) or not isinstance(ts, str | None):
+        return None, None, None
+    return slot_id, channel, ts
 
 
 def _input(block_id: str, label: str, *, multiline: bool, optional: bool, hint: str = "") -> Block:

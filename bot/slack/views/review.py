@@ -12,7 +12,7 @@ from bot.organisation.platforms import Platform
 from bot.review.service import Outcome, ReviewMaterial
 from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action, Callback
-from bot.slack.views.common import Block, context, escape, mention, section
+from bot.slack.views.common import Block, context, escape, mention, section, split_text
 
 VERDICT_LINE = {
     Outcome.APPROVED.value: ":white_check_mark: *Approved*",
@@ -27,12 +27,14 @@ def slack_date(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def as_written(text: str) -> Block:
-    """The post exactly as typed: plain text, so nothing in it can mention anyone or format."""
-    return {
-        "type": "section",
-        "text": {"type": "plain_text", "text": text[:3000] or " ", "emoji": True},
-    }
+def as_written(text: str) -> list[Block]:
+    """The post exactly as typed, and all of it: plain text, so nothing in it can mention
+    anyone or format, in as many sections as Block Kit's 3,000 characters each need (a draft
+    is at most 10,000, so a few). What a reviewer approves is what they were shown."""
+    return [
+        {"type": "section", "text": {"type": "plain_text", "text": piece or " ", "emoji": True}}
+        for piece in split_text(text)
+    ]
 
 
 def _body(m: ReviewMaterial) -> list[Block]:
@@ -41,7 +43,7 @@ def _body(m: ReviewMaterial) -> list[Block]:
         f"*Draft v{m.draft.version}* of *{escape(m.slot.topic)}* by {mention(m.draft.author_id)}"
         f" · {where} · {escape(m.department)} · due {slack_date(m.slot.due_at)}"
     )
-    blocks: list[Block] = [section(head), as_written(m.draft.text)]
+    blocks: list[Block] = [section(head), *as_written(m.draft.text)]
     extras = []
     if m.draft.link:
         extras.append(f":link: {escape(m.draft.link)}")
@@ -75,7 +77,7 @@ LEADER_NOTE = (
 
 
 def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
-    text = f"Draft v{m.draft.version} of {m.slot.topic} for review"
+    text = f"Draft v{m.draft.version} of {escape(m.slot.topic)} for review"
     value = str(m.draft.id)
     if m.verdict is not None:
         return text, decided_message(m)

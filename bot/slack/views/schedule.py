@@ -14,6 +14,7 @@ from bot.slack.views.common import (
     Block,
     context,
     day_heading,
+    echo,
     escape,
     header,
     mention,
@@ -31,10 +32,10 @@ def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, 
         else (f"{len(answer.departments)} departments")
     )
     title = f"{scope}: {answer.month.title}"
-    blocks: list[Block] = [header(title)]
+    blocks: list[Block] = [header(title)]  # plain text: inert as it is
     if not answer.slots:
         blocks.append(section("Nothing is scheduled this month."))
-        return f"{title}: nothing scheduled", blocks
+        return f"{escape(title)}: nothing scheduled", blocks
 
     blocks += pack_lines(overview_lines(answer.overview), 5)[0]
     note = f"Times are in your timezone ({reader_tz.key})."
@@ -58,7 +59,7 @@ def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, 
                 "`/social schedule <department> YYYY-MM`, or open the bot's Home tab."
             )
         )
-    return f"{title}: {len(answer.slots)} slots", blocks
+    return f"{escape(title)}: {len(answer.slots)} slots", blocks
 
 
 def overview_lines(overview: list[DepartmentMonth]) -> list[str]:
@@ -86,11 +87,11 @@ def refusal_message(refused: ScheduleRefused) -> str:
     known = ", ".join(f"`{escape(n)}`" for n in refused.known) or "none"
     if refused.reason is Refusal.UNKNOWN_DEPARTMENT:
         return (
-            f"There's no department called `{escape(refused.department)}`. "
+            f"There's no department called `{echo(refused.department)}`. "
             f"Departments you can see: {known}."
         )
     return (
         f"You can only see the schedules of your own departments ({known}); "
-        f"{escape(refused.department)}'s schedule is for its own people and the overall "
+        f"{echo(refused.department)}'s schedule is for its own people and the overall "
         "coordinators."
     )

@@ -1,0 +1,31 @@
+"""Text from people, made safe to store and to show back: one place for both rules."""
+
+from __future__ import annotations
+
+import re
+
+# NUL cannot be stored in PostgreSQL text, and other C0/C1 controls (bar tab and newline)
+# only confuse what shows them. A carriage return becomes a newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ELLIPSIS = "…"
+ECHO_LIMIT = 100
+
+
+def clean(text: str) -> str:
+    """What we keep of typed text: everything but control characters (tab and newline stay)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most `limit` characters, ending in an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
+
+
+MAX_PROBLEMS = 50
+
+
+def capped(lines: list[str], limit: int = MAX_PROBLEMS, noun: str = "problems") -> list[str]:
+    """The first `limit` lines, then how many more there were: a list people can read."""
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"…and {len(lines) - limit} more {noun}"]
