@@ -1,5 +1,7 @@
-"""Thin Slack listeners. These tables are the single list of what the app answers:
-`register` wires them into Bolt and the manifest test checks them against the manifest.
+"""Thin Slack listeners: ack, parse the payload (`handlers.payloads`), call a flow
+(`bot.flows`), respond. These tables are the single list of what the app answers: `register`
+wires them into Bolt and the manifest test checks them against the manifest. Handlers never
+import jobs, nor the database.
 
 Every listener is split in two. `ack` runs on the request thread and must be quick: it answers
 Slack (within its 3 seconds) and may reject bad input. `work` runs afterwards on the listener

@@ -5,8 +5,8 @@ every department's posts late by `escalate_after_days` or more, once a week."""
 from __future__ import annotations
 
 from bot.flows.escalations import escalate, late_digest
+from jobs.job import Job, JobContext
 from jobs.locking import locked
-from jobs.registry import Job, JobContext
 
 
 def run_escalations(ctx: JobContext) -> str:

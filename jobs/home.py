@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.flows.home import refresh_homes
-from jobs.registry import Job
+from jobs.job import Job
 
 HOME_JOB = Job(
     name="home",

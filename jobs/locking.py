@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.slack.outbox import recover_in_doubt
-from jobs.registry import JobContext
+from jobs.job import JobContext
 from storage import locks
 
 

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
-from bot.slack.context import SlackContext
+from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
+from jobs.home import HOME_JOB
+from jobs.job import Job, JobContext
+from jobs.reminders import REMINDERS_JOB
+from jobs.review_nudges import REVIEW_NUDGES_JOB
 from storage.repositories import jobs as repo
 
+__all__ = ["Job", "JobContext", "UnknownJob", "all_jobs", "run_job"]
+
 log = logging.getLogger("socialbot.jobs")
-
-
-@dataclass(frozen=True)
-class JobContext(SlackContext):
-    """A flow's context as of the moment the job was run for."""
-
-    at: datetime = field(kw_only=True)
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    description: str
-    run: Callable[[JobContext], str]
-    # APScheduler cron fields, read in the organisation's timezone.
-    cron: dict[str, Any] = field(default_factory=dict)
 
 
 class UnknownJob(Exception):
@@ -39,14 +27,11 @@ class UnknownJob(Exception):
         super().__init__(f"no job is called {name!r}; `python -m bot jobs list` shows them")
 
 
-def all_jobs() -> dict[str, Job]:
-    from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
-    from jobs.home import HOME_JOB
-    from jobs.reminders import REMINDERS_JOB
-    from jobs.review_nudges import REVIEW_NUDGES_JOB
+JOBS = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
 
-    jobs = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
-    return {job.name: job for job in jobs}
+
+def all_jobs() -> dict[str, Job]:
+    return {job.name: job for job in JOBS}
 
 
 def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> str:

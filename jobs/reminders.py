@@ -4,8 +4,8 @@ reminder is due (`bot.flows.reminders.send_due`)."""
 from __future__ import annotations
 
 from bot.flows.reminders import send_due
+from jobs.job import Job, JobContext
 from jobs.locking import locked
-from jobs.registry import Job, JobContext
 
 
 def run_reminders(ctx: JobContext) -> str:

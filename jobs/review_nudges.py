@@ -4,8 +4,8 @@ long for a decision nudges its reviewers once (`bot.flows.review_nudges`)."""
 from __future__ import annotations
 
 from bot.flows.review_nudges import nudge_reviewers
+from jobs.job import Job, JobContext
 from jobs.locking import locked
-from jobs.registry import Job, JobContext
 
 
 def run_review_nudges(ctx: JobContext) -> str:

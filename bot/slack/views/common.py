@@ -15,7 +15,6 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
-MAX_MESSAGE_TEXT = 40_000  # a message's top-level `text`
 
 
 def escape(text: str) -> str:
