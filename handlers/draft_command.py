@@ -9,13 +9,13 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.drafts.service import DraftInput, check_text
+from bot.drafts.service import check_text
 from bot.flows import submission as flow
 from bot.organisation.platforms import parse_platform
 from bot.slack.context import SlackContext
 from bot.slack.ids import parse_id
 from bot.slack.views.draft_command import AD_HOC
-from bot.slack.views.modals import IMAGE, SPONSORED
+from bot.slack.views.modals import IMAGE
 from handlers.context import slack_of
 from handlers.payloads import BlockAction, ViewSubmission
 
@@ -34,16 +34,6 @@ def _problems(form: ViewSubmission) -> dict[str, str]:
     return errors
 
 
-def _input(form: ViewSubmission) -> DraftInput:
-    return DraftInput(
-        text=form.text("text"),
-        link=form.text("link"),
-        note=form.text("note"),
-        sponsored=form.checked(SPONSORED, SPONSORED),
-        files=form.files(IMAGE),
-    )
-
-
 def _content_problems(ctx: SlackContext, form: ViewSubmission) -> dict[str, str]:
     """Hard content rules, shown on the form before anything is stored."""
     choice = form.selected("slot")
@@ -52,7 +42,7 @@ def _content_problems(ctx: SlackContext, form: ViewSubmission) -> dict[str, str]
         if choice == AD_HOC
         else flow.platform_of(ctx, parse_id(choice))
     )
-    problems = flow.hard_problems(ctx, platform, _input(form))
+    problems = flow.hard_problems(ctx, platform, form.draft())
     if problems is None:
         return {}
     return {"slot" if platform is None else "text": problems[:150]}
@@ -88,7 +78,7 @@ def draft_command_submitted(body: dict[str, Any], client: WebClient, context: Bo
         user_id=form.user_id,
         slot_id=None if new_post else parse_id(choice),
         new_post=new_post,
-        draft=_input(form),
+        draft=form.draft(),
     )
 
 

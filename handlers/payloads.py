@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from slack_bolt import BoltResponse
 
+from bot.drafts.service import DraftInput
 from bot.slack.ids import parse_id
+from bot.slack.views.modals import IMAGE, SPONSORED
 from bot.text import clean
 
 log = logging.getLogger("socialbot.requests")
@@ -184,6 +186,16 @@ class ViewSubmission(_Payload):
 
     def _element(self, block_id: str, action_id: str) -> _Element:
         return self.values.get(block_id, {}).get(action_id) or _Element()
+
+    def draft(self) -> DraftInput:
+        """The draft on a draft form (the reminder's modal and `/social draft` share fields)."""
+        return DraftInput(
+            text=self.text("text"),
+            link=self.text("link"),
+            note=self.text("note"),
+            sponsored=self.checked(SPONSORED, SPONSORED),
+            files=self.files(IMAGE),
+        )
 
     def text(self, block_id: str, action_id: str = "value") -> str:
         return self._element(block_id, action_id).value or ""

@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.drafts.service import DraftInput, check_text
+from bot.drafts.service import check_text
 from bot.flows import reminders as flow
 from bot.flows import submission
 from bot.slack.ids import Action
-from bot.slack.views.modals import IMAGE, SPONSORED, draft_modal, hand_back_modal, read_metadata
+from bot.slack.views.modals import draft_modal, hand_back_modal, read_metadata
 from bot.slack.views.refusals import refusal
 from handlers.context import say_privately, slack_of
 from handlers.payloads import BlockAction, ViewSubmission
@@ -59,16 +59,6 @@ def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: B
 # --- submitting a draft from the modal -------------------------------------------------------
 
 
-def _draft_input(submission: ViewSubmission) -> DraftInput:
-    return DraftInput(
-        text=submission.text("text"),
-        link=submission.text("link"),
-        note=submission.text("note"),
-        sponsored=submission.checked(SPONSORED, SPONSORED),
-        files=submission.files(IMAGE),
-    )
-
-
 def ack_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Checked on the request thread, so a problem shows on the field and the modal stays:
     an empty draft, or one that breaks a hard content rule for its platform."""
@@ -80,7 +70,7 @@ def ack_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
     ctx = slack_of(context, client)
     slot_id, _, _ = read_metadata(form.private_metadata)
     platform = submission.platform_of(ctx, slot_id)
-    problems = submission.hard_problems(ctx, platform, _draft_input(form)) if platform else None
+    problems = submission.hard_problems(ctx, platform, form.draft()) if platform else None
     if problems:
         ack(response_action="errors", errors={"text": problems[:150]})
         return
@@ -96,7 +86,7 @@ def draft_submitted(body: dict[str, Any], client: WebClient, context: BoltContex
         slack_of(context, client),
         user_id=form.user_id,
         slot_id=slot_id,
-        draft=_draft_input(form),
+        draft=form.draft(),
         thread=(channel, ts) if channel and ts else None,
     )
 

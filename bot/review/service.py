@@ -119,43 +119,38 @@ def _insert_once(session: Session, decision: Verdict | LeaderApproval) -> Review
 Found = tuple[Draft, Slot]
 
 
-def _department_step(
-    session: Session, directory: Directory, draft_id: int, by: str
+def _step(
+    session: Session, directory: Directory, draft_id: int, by: str, *, leader: bool
 ) -> tuple[ReviewDecision, Found | None]:
+    """Whether `by` may take the department's step on this version, or the leader's second
+    one, with the facts the rule needs read once."""
     found = _draft_and_slot(session, draft_id)
     if found is None:
         return refuse(ReviewRefusal.NO_SUCH_DRAFT), None
     draft, slot = found
     assert slot.id is not None
-    decision = decide_review(
-        roles=directory.roles(by),
-        author_id=draft.author_id,
-        department_id=slot.department_id,
-        version=draft.version,
-        latest_version=max(d.version for d in repo.versions(session, slot.id)),
-        existing=Decided.of(repo.verdict_on(session, draft_id)),
-        in_review=is_reviewable(slot),
-    )
-    return decision, found
-
-
-def _leader_step(
-    session: Session, directory: Directory, draft_id: int, by: str
-) -> tuple[ReviewDecision, Found | None]:
-    found = _draft_and_slot(session, draft_id)
-    if found is None:
-        return refuse(ReviewRefusal.NO_SUCH_DRAFT), None
-    draft, slot = found
-    assert slot.id is not None
-    decision = decide_leader_step(
-        roles=directory.roles(by),
-        author_id=draft.author_id,
-        department_verdict=Decided.of(repo.verdict_on(session, draft_id)),
-        existing=Decided.of(session.get(LeaderApproval, draft_id)),
-        version=draft.version,
-        latest_version=max(d.version for d in repo.versions(session, slot.id)),
-        in_review=is_reviewable(slot),
-    )
+    roles, verdict = directory.roles(by), Decided.of(repo.verdict_on(session, draft_id))
+    latest = max(d.version for d in repo.versions(session, slot.id))
+    if leader:
+        decision = decide_leader_step(
+            roles=roles,
+            author_id=draft.author_id,
+            department_verdict=verdict,
+            existing=Decided.of(session.get(LeaderApproval, draft_id)),
+            version=draft.version,
+            latest_version=latest,
+            in_review=is_reviewable(slot),
+        )
+    else:
+        decision = decide_review(
+            roles=roles,
+            author_id=draft.author_id,
+            department_id=slot.department_id,
+            version=draft.version,
+            latest_version=latest,
+            existing=verdict,
+            in_review=is_reviewable(slot),
+        )
     return decision, found
 
 
@@ -163,8 +158,7 @@ def may_decide(
     *, session: Session, directory: Directory, draft_id: int, by: str, leader_step: bool = False
 ) -> ReviewDecision:
     """The very rules `record_verdict` / `record_leader_step` apply, asked before a modal opens."""
-    step = _leader_step if leader_step else _department_step
-    return step(session, directory, draft_id, by)[0]
+    return _step(session, directory, draft_id, by, leader=leader_step)[0]
 
 
 _STATUS = {
@@ -184,7 +178,7 @@ def record_verdict(
     reason: str,
     now: datetime,
 ) -> Verdict | ReviewDecision:
-    decision, found = _department_step(session, directory, draft_id, by)
+    decision, found = _step(session, directory, draft_id, by, leader=False)
     if not decision.ok or found is None:
         return decision
     draft, slot = found
@@ -250,7 +244,7 @@ def record_leader_step(
     reason: str,
     now: datetime,
 ) -> LeaderApproval | ReviewDecision:
-    decision, found = _leader_step(session, directory, draft_id, by)
+    decision, found = _step(session, directory, draft_id, by, leader=True)
     if not decision.ok or found is None:
         return decision
     _, slot = found
