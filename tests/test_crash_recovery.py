@@ -206,7 +206,11 @@ def test_a_review_nudge_is_never_repeated_after_a_crash(env, org, served: Served
     assert len(served.fake.calls_to("chat.postMessage")) == before + 1  # never repeated
     with org.session() as session:
         [digest] = session.exec(select(Digest).where(Digest.kind == "review-nudge")).all()
-    [posted] = [m for m in served.fake.messages["C0MKTREVIEW"] if m.get("metadata")]
+    [posted] = [
+        m
+        for m in served.fake.messages["C0MKTREVIEW"]
+        if (m.get("metadata") or {}).get("event_payload", {}).get("key") == digest.key
+    ]
     assert (digest.state, digest.ts) == ("sent", posted["ts"])
 
 
@@ -224,3 +228,23 @@ def test_a_job_lock_is_exclusive_per_name_and_free_once_released(runtime: Runtim
 def test_a_lock_name_cannot_reach_outside_the_database_folder(runtime: Runtime):
     with pytest.raises(ValueError), locks.exclusive(runtime.engine, "../x"):
         pass
+
+
+def test_a_version_reaches_its_review_channel_once_whoever_posts_it(served: Served, org):
+    """A listener and `review-nudges` may both find a version unposted: one message."""
+    from bot.app import make_client
+    from bot.flows.review import post_for_review
+    from bot.slack.context import SlackContext
+    from storage.models import Draft
+
+    _submitted_for_review(served)
+    with org.session() as session:
+        draft = session.exec(select(Draft)).one()
+        posted_ts, draft.review_ts = draft.review_ts, None  # as a racing reader saw it
+        session.add(draft)
+    before = len(served.fake.calls_to("chat.postMessage"))
+    ctx = SlackContext(org, make_client(org.settings))
+    assert post_for_review(ctx, draft.id) is False
+    assert len(served.fake.calls_to("chat.postMessage")) == before
+    with org.session() as session:
+        assert session.get(Draft, draft.id).review_ts == posted_ts  # put back from the outbox

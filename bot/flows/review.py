@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot.decisions import Decision
 from bot.nudges.digests import contributor_thread
 from bot.review.service import (
@@ -25,7 +23,8 @@ from bot.review.service import (
 )
 from bot.review.service import mark_published as record_published
 from bot.slack.context import SlackContext
-from bot.slack.outbox import deliver, stage
+from bot.slack.outbox import Key, Subject, deliver, send_once, sent_message, stage
+from bot.slack.outbox import Outcome as Sending
 from bot.slack.views.common import escape, mention
 from bot.slack.views.refusals import refusal
 from bot.slack.views.review import (
@@ -39,38 +38,38 @@ log = logging.getLogger("socialbot.review")
 
 
 def post_for_review(ctx: SlackContext, draft_id: int) -> bool:
-    """Post a new version: the first starts the review thread, later ones reply in it. A draft
-    Slack refused (the bot not in the channel, say) stays unposted; `review-nudges` retries it."""
+    """Post a new version, once: the first starts the review thread, later ones reply in it.
+    A draft Slack refused (the bot not in the channel, say) stays unposted; `review-nudges`
+    retries it. A listener and that job racing for the same version post it once."""
     runtime = ctx.runtime
     with runtime.session() as session:
         material = review_material(session=session, draft_id=draft_id)
     if material is None or material.draft.review_ts:
         return False
     text, blocks = review_message(material)
-    thread = material.review.root_ts if material.review else None
-    try:
-        reply = ctx.client.chat_postMessage(
-            channel=material.review_channel,
-            text=text,
-            blocks=blocks,
-            thread_ts=thread,
-            unfurl_links=False,
-        )
-    except SlackApiError as exc:
-        log.warning(
-            "draft not posted for review",
-            extra={"detail": f"{material.review_channel}: {exc.response.get('error')}"},
-        )
+    key = Key(Subject.DRAFT, draft_id, "posted")
+    sent = send_once(
+        ctx,
+        recipient=material.review_channel,
+        kind="review",
+        keys=[key],
+        render=lambda _: (text, blocks),
+        thread_ts=material.review.root_ts if material.review else None,
+        retry_refused=True,
+    )
+    where = (sent.channel, sent.ts) if sent.outcome is Sending.SENT else sent_message(ctx, key)
+    if where is None:
+        if sent.outcome is Sending.FAILED:
+            log.warning(
+                "draft not posted for review",
+                extra={"detail": f"{material.review_channel}: {sent.error}"},
+            )
         return False
     with runtime.session() as session:
         remember_posted(
-            session=session,
-            draft_id=draft_id,
-            channel=reply["channel"],
-            ts=reply["ts"],
-            now=runtime.now(),
+            session=session, draft_id=draft_id, channel=where[0], ts=where[1], now=runtime.now()
         )
-    return True
+    return sent.outcome is Sending.SENT
 
 
 def check(ctx: SlackContext, draft_id: int, by: str, *, leader_step: bool = False) -> str | None:

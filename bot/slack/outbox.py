@@ -58,6 +58,7 @@ class Subject(StrEnum):
     """What an outbox item is about."""
 
     SLOT = outbox.SLOT
+    DRAFT = "draft"  # a version's message in its review channel
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,12 @@ def send_once(
     render: Callable[[int], Message],
     thread_ts: str | None = None,
     keep: Callable[[Session, Key], bool] | None = None,
+    retry_refused: bool = False,
 ) -> Sent:
     """Claim every key (or none: TAKEN), render the message (given its id), send it carrying
     its outbox key in the metadata, and confirm or record the failure. `keep` runs in the
-    claim's transaction and may leave keys out (nothing is sent if none is left)."""
+    claim's transaction and may leave keys out (nothing is sent if none is left). With
+    `retry_refused`, a message Slack refuses lets its keys go, so a later attempt can send it."""
     if ctx.lock is not None:
         ctx.lock.check()
     key = uuid.uuid4().hex
@@ -160,13 +163,21 @@ def send_once(
             return Sent(Outcome.IN_DOUBT, message_id)
         error = str(exc.response.get("error", "unknown_error"))
         with ctx.runtime.session() as session:
-            outbox.fail(session, message_id, error=error)
+            outbox.fail(session, message_id, error=error, release=retry_refused)
         log.warning("message not delivered", extra={"user": recipient, "detail": error})
         return Sent(Outcome.FAILED, message_id, error)
     channel, ts = str(reply["channel"]), str(reply["ts"])
     with ctx.runtime.session() as session:
         outbox.confirm(session, message_id, channel=channel, ts=ts, now=wall_clock())
     return Sent(Outcome.SENT, message_id, channel=channel, ts=ts)
+
+
+def sent_message(ctx: SlackContext, key: Key) -> tuple[str, str] | None:
+    """Where the message that told `key` went, once confirmed (channel, ts)."""
+    with ctx.runtime.session() as session:
+        return outbox.sent_message(
+            session, subject=key.subject.value, subject_id=key.subject_id, stage=key.stage
+        )
 
 
 def deliver(

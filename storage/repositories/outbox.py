@@ -60,13 +60,37 @@ def confirm(session: Session, digest_id: int, *, channel: str, ts: str, now: dat
     )
 
 
-def fail(session: Session, digest_id: int, *, error: str) -> None:
+def fail(session: Session, digest_id: int, *, error: str, release: bool = False) -> None:
+    """Slack refused the message. Its items stay told-and-failed, or with `release` are let go,
+    so a later attempt can claim them again."""
     session.exec(
         update(Digest).where(col(Digest.id) == digest_id).values(state="failed", error=error[:100])
     )
+    if release:
+        session.exec(delete(OutboxItem).where(col(OutboxItem.digest_id) == digest_id))
+        return
     session.exec(
         update(OutboxItem).where(col(OutboxItem.digest_id) == digest_id).values(state="failed")
     )
+
+
+def sent_message(
+    session: Session, *, subject: str, subject_id: int, stage: str
+) -> tuple[str, str] | None:
+    """(channel, ts) of the message that told this item, once it is confirmed sent."""
+    row = session.exec(
+        select(Digest.channel, Digest.ts)
+        .join(OutboxItem, col(OutboxItem.digest_id) == Digest.id)
+        .where(
+            OutboxItem.subject == subject,
+            OutboxItem.subject_id == subject_id,
+            OutboxItem.stage == stage,
+            Digest.state == "sent",
+        )
+    ).first()
+    if row is None or row[0] is None or row[1] is None:
+        return None
+    return row[0], row[1]
 
 
 def in_doubt(session: Session, *, job: str, listener_claimed_before: datetime) -> Sequence[Digest]:
