@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.flows import access as access_flows
 from bot.home import home_for
 from bot.organisation.directory import Directory, NoOrganisation
 from bot.people import timezone_of
@@ -38,4 +39,6 @@ def home_for_user(*, runtime: Runtime, client: WebClient, user_id: str) -> dict[
         people_repo.mark_home_opened(session, user_id, runtime.now())
     fallback = directory.timezone if directory else ZoneInfo("UTC")
     tz = timezone_of(runtime=runtime, client=client, user_id=user_id, fallback=fallback)
-    return home_view(model, tz)
+    with runtime.session() as session:
+        access = access_flows.home_section(runtime, session, directory, user_id, tz)
+    return home_view(model, tz, access)

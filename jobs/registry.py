@@ -39,12 +39,20 @@ class UnknownJob(Exception):
 
 
 def all_jobs() -> dict[str, Job]:
+    from jobs.access_expiry import ACCESS_EXPIRY_JOB
     from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
     from jobs.home import HOME_JOB
     from jobs.reminders import REMINDERS_JOB
     from jobs.review_nudges import REVIEW_NUDGES_JOB
 
-    jobs = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
+    jobs = (
+        REMINDERS_JOB,
+        ESCALATIONS_JOB,
+        LATE_DIGEST_JOB,
+        REVIEW_NUDGES_JOB,
+        HOME_JOB,
+        ACCESS_EXPIRY_JOB,
+    )
     return {job.name: job for job in jobs}
 
 

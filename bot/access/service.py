@@ -254,6 +254,8 @@ def request_access(
             return Result(refuse(Reason.NOT_MEMBER))
         return refused
     assert account is not None
+    if not duration_text.strip():  # `/access request linkedin:acme` on its own
+        return Result(refuse(Reason.REASON_MISSING), account=account)
     duration = parse_duration(duration_text)
     if isinstance(duration, Reason):
         return Result(refuse(duration), account=account)
@@ -451,6 +453,23 @@ def deny(
     )
     session.expire_all()
     return Result(decision, request=view(session, request_id), account=account)
+
+
+def check_deny(*, session: Session, directory: Directory, request_id: int, actor: str) -> Result:
+    """The rule deny() applies, asked before the reason is typed."""
+    found = _request_and_account(session, directory, request_id)
+    if found is None:
+        return Result(refuse(Reason.NO_SUCH_REQUEST))
+    request, account = found
+    decision = rules.decide_deny(
+        actor=actor,
+        requester=request.requester,
+        approvers=account.approvers,
+        status=Status(request.status),
+    )
+    if not decision.granted:
+        return _already(session, request, decision)
+    return Result(decision, request=_view(session, request), account=account)
 
 
 def check_break_glass(
@@ -696,8 +715,8 @@ def _notice(
     now: datetime,
     request_id: int | None = None,
     account_id: int | None = None,
-) -> None:
-    repo.add_notice(
+) -> bool:
+    return repo.add_notice(
         session,
         AccessNotice(
             key=key[:120],
@@ -753,7 +772,7 @@ def offer_break_glass(*, session: Session, directory: Directory, now: datetime) 
             continue
         if repo.approvals(session, request.id or 0):
             continue
-        _notice(
+        count += _notice(
             session,
             key=f"break_glass_offer:{request.id}",
             kind="break_glass_offer",
@@ -761,7 +780,6 @@ def offer_break_glass(*, session: Session, directory: Directory, now: datetime) 
             request_id=request.id,
             now=now,
         )
-        count += 1
     return count
 
 
@@ -855,11 +873,10 @@ def claim_notice(session: Session, notice_id: int, now: datetime) -> bool:
     )
 
 
-def settle_notice(session: Session, notice_id: int, *, sent: bool, now: datetime) -> None:
-    """Sent, or back to pending for the next run (Slack refused it: nothing reached anyone)."""
-    repo.set_notice_state(
-        session, notice_id, from_state="sending", to_state="sent" if sent else "pending", now=now
-    )
+def settle_notice(session: Session, notice_id: int, *, state: str, now: datetime) -> None:
+    """sent; pending again for the next run (Slack refused it, so nothing reached anyone); or
+    failed, when no retry can help (the recipient has gone)."""
+    repo.set_notice_state(session, notice_id, from_state="sending", to_state=state, now=now)
 
 
 # --- lists -----------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Block Kit builders: plain values in, (text, blocks) or a view out."""
