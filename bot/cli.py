@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,6 +121,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--http-url", default=None, help="public base URL, e.g. https://x.io")
 
+    access = commands.add_parser("access", help="credential access: the audit log").add_subparsers(
+        dest="access_command", required=True, metavar="ACTION"
+    )
+    audit = access.add_parser(
+        "audit",
+        help="print the access audit log (oldest first)",
+        description="Every request, decision, break-glass, reveal, refused reveal, revoke, "
+        "expiry and secret change. --csv writes RFC 4180 CSV, spreadsheet-safe.",
+    )
+    audit.add_argument("--account", default=None, help="only this account (platform:handle)")
+    audit.add_argument("--since", type=_day, default=None, help="from this day (YYYY-MM-DD)")
+    audit.add_argument("--csv", action="store_true", help="CSV on standard output")
+    access.add_parser(
+        "verify-audit",
+        help="check the audit log's hash chain",
+        description="Exits 1 and names the first altered, removed or inserted entry.",
+    )
+    vault = commands.add_parser(
+        "vault", help="the key(s) that encrypt stored secrets"
+    ).add_subparsers(dest="vault_command", required=True, metavar="ACTION")
+    vault.add_parser("new-key", help="print a fresh key for VAULT_KEYS")
+    vault.add_parser(
+        "rotate-key",
+        help="re-encrypt every stored secret under the newest key",
+        description="Put a new key first in VAULT_KEYS (keep the old ones after it), run "
+        "this, then the old keys may be removed.",
+    )
+
     demo = commands.add_parser(
         "demo",
         help="run a realistic month against a fake Slack and print the conversation",
@@ -141,9 +169,21 @@ def _instant(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-31") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "vault" and args.vault_command == "new-key":
+            from bot.access.vault import new_key
+
+            print(new_key())
+            return 0
         if args.command == "manifest":
             return _print_manifest(args.http_url)
         if args.command == "demo":
@@ -189,6 +229,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _calendar_export(runtime, args.out)
     if args.command == "jobs":
         return _jobs_run(runtime, args.name, args.at)
+    if args.command == "access":
+        from bot.access_cli import audit_command, verify_command
+
+        if args.access_command == "verify-audit":
+            return verify_command(runtime)
+        return audit_command(runtime, account=args.account, since=args.since, as_csv=args.csv)
+    if args.command == "vault":
+        from bot.access_cli import rotate_keys_command
+
+        return rotate_keys_command(runtime)
     raise AssertionError(args.command)
 
 
@@ -314,6 +364,10 @@ def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
     from jobs.scheduler import build_scheduler
 
     app = build_app(runtime)
+    if runtime.settings.vault_keys is None:
+        log.warning(
+            "credential access is off: VAULT_KEYS is not set (`python -m bot vault new-key`)"
+        )
     background = None
     if scheduler:
         background = build_scheduler(runtime=runtime, client=app.client, blocking=False)

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.access.vault import VaultKeyError, parse_keys
+
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "socialbot.db")
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -25,6 +27,8 @@ HINTS: dict[str, str] = {
     "PORT": "set it to a port number between 1 and 65535",
     "LOG_FORMAT": "set it to 'text' or 'json'",
     "LOG_LEVEL": "set it to DEBUG, INFO, WARNING or ERROR",
+    "VAULT_KEYS": "set it to Fernet keys, newest first, comma-separated; "
+    "`python -m bot vault new-key` prints one",
 }
 
 
@@ -50,8 +54,12 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     log_format: LogFormat = Field(default=LogFormat.TEXT, alias="LOG_FORMAT")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # Credential access (/access) is off without it; see bot/access/vault.py.
+    vault_keys: SecretStr | None = Field(default=None, alias="VAULT_KEYS")
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator(
+        "slack_bot_token", "slack_signing_secret", "slack_app_token", "vault_keys", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -68,6 +76,16 @@ class Settings(BaseSettings):
     def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("vault_keys")
+    @classmethod
+    def _vault_keys_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                parse_keys(value.get_secret_value())
+            except VaultKeyError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     @field_validator("slack_api_url")

@@ -20,8 +20,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
+from bot.slack.access_ids import AccessAction, AccessCallback
 from bot.slack.ids import Action, Callback
-from handlers import draft_command, reminder_actions, review
+from handlers import access_command, draft_command, reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
 from handlers.messages import pick_slot, thread_reply
@@ -59,12 +60,15 @@ class Listener:
     ack: Callable[..., Any] = ack_now
 
 
-COMMANDS: dict[str, Listener] = {"/social": Listener(work=handle_social)}
+COMMANDS: dict[str, Listener] = {
+    "/social": Listener(work=handle_social),
+    "/access": Listener(work=access_command.handle_access),
+}
 EVENTS: dict[str, Listener] = {
     "app_home_opened": Listener(work=handle_app_home_opened),
     "message.im": Listener(work=thread_reply),
 }
-ACTIONS: dict[Action, Listener] = {
+ACTIONS: dict[Action | AccessAction, Listener] = {
     Action.DRAFT_OPEN: Listener(work=reminder_actions.open_draft_modal),
     Action.SNOOZE_1D: Listener(work=reminder_actions.snooze),
     Action.SNOOZE_3D: Listener(work=reminder_actions.snooze),
@@ -80,8 +84,13 @@ ACTIONS: dict[Action, Listener] = {
     Action.LEADER_APPROVE: Listener(work=review.leader_approve),
     Action.LEADER_REJECT: Listener(work=review.open_leader_reject),
     Action.HOME_DRAFT: Listener(work=draft_command.home_draft),
+    AccessAction.APPROVE: Listener(work=access_command.approve),
+    AccessAction.DENY: Listener(work=access_command.open_deny),
+    AccessAction.REVEAL: Listener(work=access_command.reveal),
+    AccessAction.REFRESH: Listener(work=access_command.refresh),
+    AccessAction.BREAK_GLASS: Listener(work=access_command.open_break_glass),
 }
-VIEWS: dict[Callback, Listener] = {
+VIEWS: dict[Callback | AccessCallback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
     Callback.HAND_BACK: Listener(
         ack=reminder_actions.ack_hand_back, work=reminder_actions.hand_back_submitted
@@ -92,6 +101,18 @@ VIEWS: dict[Callback, Listener] = {
     Callback.LEADER_REJECT: Listener(ack=review.ack_reason, work=review.leader_reject_submitted),
     Callback.DRAFT_COMMAND: Listener(
         ack=draft_command.ack_draft_command, work=draft_command.draft_command_submitted
+    ),
+    AccessCallback.REQUEST: Listener(
+        ack=access_command.ack_request, work=access_command.request_submitted
+    ),
+    AccessCallback.DENY: Listener(
+        ack=access_command.ack_reason, work=access_command.deny_submitted
+    ),
+    AccessCallback.BREAK_GLASS: Listener(
+        ack=access_command.ack_break_glass, work=access_command.break_glass_submitted
+    ),
+    AccessCallback.SET_SECRET: Listener(
+        ack=access_command.ack_set_secret, work=access_command.set_secret_submitted
     ),
 }
 

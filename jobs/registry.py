@@ -10,6 +10,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 
 from bot.runtime import Runtime
+from jobs.access_expiry import ACCESS_EXPIRY_JOB
 from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
 from jobs.home import HOME_JOB
 from jobs.job import Job, JobContext
@@ -27,7 +28,14 @@ class UnknownJob(Exception):
         super().__init__(f"no job is called {name!r}; `python -m bot jobs list` shows them")
 
 
-JOBS = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
+JOBS = (
+    REMINDERS_JOB,
+    ESCALATIONS_JOB,
+    LATE_DIGEST_JOB,
+    REVIEW_NUDGES_JOB,
+    HOME_JOB,
+    ACCESS_EXPIRY_JOB,
+)
 
 
 def all_jobs() -> dict[str, Job]:

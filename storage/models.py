@@ -31,6 +31,7 @@ class Organisation(SQLModel, table=True):
     escalate_after_days: int = Field(default=3)
     review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
     protocols: str = Field(default="{}", sa_type=Text)  # JSON
+    access_channel: str | None = Field(default=None, max_length=32)  # where access requests go
     updated_at: datetime = _ts()
 
 
@@ -67,6 +68,8 @@ class Account(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id")
     active: bool = Field(default=True)
     updated_at: datetime = _ts()
+    max_access_minutes: int = Field(default=480)  # the longest grant `/access request` gives
+    approvals: int = Field(default=1)  # approvals a request needs (1 or 2)
 
 
 class Slot(SQLModel, table=True):
@@ -266,3 +269,98 @@ class LeaderApproval(SQLModel, table=True):
     decided_by: str = Field(max_length=32)
     decided_at: datetime = _ts()
     reason: str = Field(default="", sa_type=Text)
+
+
+# --- credential access (bot/access) ----------------------------------------------------------
+
+
+class AccessRequest(SQLModel, table=True):
+    """A request for time-boxed access to an account; once approved it is the grant (same #id).
+    open_key is set while pending or active, so one person has one open request per account."""
+
+    __table_args__ = (Index("ix_accessrequest_status_ends", "status", "ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    requester: str = Field(max_length=32, index=True)
+    minutes: int
+    reason: str = Field(sa_type=Text)
+    status: str = Field(default="pending", max_length=16)
+    approvals_needed: int = Field(default=1)
+    requested_at: datetime = Field(sa_type=UTCDateTime)
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    warned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_by: str = Field(default="", max_length=32)
+    break_glass: bool = Field(default=False)
+    open_key: str | None = Field(default=None, sa_column=Column(String(80), unique=True))
+
+
+class AccessApproval(SQLModel, table=True):
+    """One approver's Approve (two are needed on accounts with `approvals = 2`)."""
+
+    request_id: int = Field(primary_key=True, foreign_key="accessrequest.id")
+    approver: str = Field(primary_key=True, max_length=32)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AccessDecision(SQLModel, table=True):
+    """The one decision on a request: its primary key makes every other click the loser."""
+
+    request_id: int = Field(primary_key=True, foreign_key="accessrequest.id")
+    outcome: str = Field(max_length=16)  # granted | denied | break_glass
+    decided_by: str = Field(max_length=32)
+    decided_at: datetime = Field(sa_type=UTCDateTime)
+    reason: str = Field(default="", sa_type=Text)
+
+
+class AccessSecret(SQLModel, table=True):
+    """An account's secret, Fernet-encrypted (never a plaintext column)."""
+
+    account_id: int = Field(primary_key=True, foreign_key="account.id")
+    ciphertext: str = Field(sa_type=Text)
+    set_by: str = Field(max_length=32)
+    rotated_at: datetime = Field(sa_type=UTCDateTime)
+    # The first password reveal since the last rotation, and the last rotation prompt.
+    revealed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    prompted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AccessCopy(SQLModel, table=True):
+    """Where a request was posted (access_channel, or each approver's DM), to update every copy."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="accessrequest.id", index=True)
+    role: str = Field(default="approver", max_length=16)  # approver | requester
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+
+
+class AccessNotice(SQLModel, table=True):
+    """A notice the expiry job owes someone, recorded in the same transaction as the change that
+    caused it (so a crash loses nothing), then sent once: the unique key sees to that."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
+    kind: str = Field(max_length=24)
+    recipient: str = Field(max_length=32)
+    request_id: int | None = Field(default=None, foreign_key="accessrequest.id")
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    state: str = Field(default="pending", max_length=16, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AccessAudit(SQLModel, table=True):
+    """Append-only and hash-chained (bot/access/audit.py): rows are only ever inserted."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = Field(max_length=24)
+    actor: str = Field(max_length=32)
+    account: str = Field(default="", max_length=130, index=True)
+    request_id: int | None = Field(default=None)
+    detail: str = Field(default="", sa_type=Text)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

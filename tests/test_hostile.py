@@ -387,8 +387,9 @@ def test_hostile_command_texts_get_a_clear_short_answer(hostile: Hostile, comman
     assert len(answers) == len(COMMAND_TEXTS) * 3
     assert all(len(c["text"]) < 2000 for c in answers)
     said = [c["text"] for c in answers]
-    assert any("9999-12" in t and "YYYY-MM" in t for t in said)
-    assert any("#²" in t and "/social history #12" in t for t in said)
+    if command == "/social":
+        assert any("9999-12" in t and "YYYY-MM" in t for t in said)
+        assert any("#²" in t and "/social history #12" in t for t in said)
 
 
 def test_a_huge_department_name_is_echoed_short(hostile: Hostile):

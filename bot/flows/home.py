@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
+from bot.flows import access as access_flows
 from bot.home import home_for, home_viewers, record_home_opened
 from bot.organisation.directory import Directory, NoOrganisation
 from bot.slack.context import SlackContext
@@ -29,7 +30,9 @@ def home_for_user(ctx: SlackContext, user_id: str) -> dict[str, Any]:
         record_home_opened(session, user_id, runtime.now())
     fallback = directory.timezone if directory else ZoneInfo("UTC")
     tz = timezone_of(runtime=runtime, client=ctx.client, user_id=user_id, fallback=fallback)
-    return home_view(model, tz)
+    with runtime.session() as session:
+        access = access_flows.home_section(runtime, session, directory, user_id, tz)
+    return home_view(model, tz, access)
 
 
 def publish_home(ctx: SlackContext, user_id: str) -> None:

@@ -54,6 +54,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.escalate_after_days = spec.reminders.escalate_after_days
     org.review_nudge_hours = spec.reminders.review_nudge_after_hours
     org.protocols = spec.protocols.model_dump_json()
+    org.access_channel = spec.access_channel
     org.revision += 1
     org.updated_at = now
     session.add(org)
@@ -199,6 +200,7 @@ def _sync_accounts(
         )
         account = existing.get(key)
         fields = (item.handle, item.kind.value, department_id, True)
+        access = (item.max_access_minutes, item.approvals)
         if account is None:
             account = Account(
                 platform=item.platform.value, handle=item.handle, kind=item.kind.value
@@ -206,9 +208,12 @@ def _sync_accounts(
             tally.added += 1
         elif (account.handle, account.kind, account.department_id, account.active) != fields:
             tally.updated += 1
+        elif (account.max_access_minutes, account.approvals) != access:
+            pass  # access settings changed: updated below, not counted as an account change
         else:
             continue
         account.handle, account.kind, account.department_id, account.active = fields
+        account.max_access_minutes, account.approvals = access
         account.updated_at = now
         session.add(account)
     for key, account in existing.items():

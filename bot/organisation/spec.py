@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -133,17 +133,37 @@ class AccountSpec(_Strict):
     handle: str = Field(min_length=1, max_length=100)
     kind: AccountKind = AccountKind.ORGANISATION
     department: str | None = None
+    max_access: str = "8h"  # the longest `/access request` grant, like "4h" or "1d"
+    approvals: int = Field(default=1, ge=1, le=2)  # approvals an access request needs
 
     @field_validator("handle")
     @classmethod
     def _strip_at(cls, value: str) -> str:
         return value.removeprefix("@")
 
+    @field_validator("max_access")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        from bot.access.durations import parse_duration
+
+        if not isinstance(parse_duration(value), timedelta):
+            raise ValueError(f"{value!r} is not a duration like 30m, 4h or 1d")
+        return value
+
+    @property
+    def max_access_minutes(self) -> int:
+        from bot.access.durations import parse_duration
+
+        duration = parse_duration(self.max_access)
+        assert isinstance(duration, timedelta)
+        return int(duration.total_seconds() // 60)
+
 
 class OrganisationSpec(_Strict):
     name: str = Field(default="", max_length=120)
     timezone: str
     leadership_channel: ChannelId
+    access_channel: ChannelId | None = None  # access requests go here, else to approvers' DMs
     overall_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     default_due_hour: int = Field(default=12, ge=0, le=23)
     reminders: RemindersSpec = Field(default_factory=RemindersSpec)

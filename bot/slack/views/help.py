@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.organisation.roles import Role, Roles
+from bot.slack.views.access import HELP_SECTION as ACCESS_SECTION
 from bot.slack.views.common import Block, context, header, mention, section
 
 
@@ -73,6 +74,7 @@ def help_message(roles: Roles, contacts: list[str]) -> tuple[str, list[Block]]:
     blocks.append(section(ROLE_INTRO[role]))
     available = [c for c in COMMANDS if c.roles & _held(roles)]
     blocks.append(section("\n".join(f"`{c.usage}`: {c.description}" for c in available)))
+    blocks.append(section(ACCESS_SECTION))
     blocks.append(context("Open the bot's *Home* tab for your own overview."))
     return "socialbot help", blocks
 

@@ -25,8 +25,14 @@ from bot.slack.views.schedule import overview_lines
 from bot.slack.views.slots import slot_line
 
 
-def home_view(model: HomeModel, reader_tz: ZoneInfo) -> dict[str, Any]:
-    return {"type": "home", "blocks": _blocks(model, reader_tz)[:MAX_HOME_BLOCKS]}
+def home_view(
+    model: HomeModel, reader_tz: ZoneInfo, extra: list[Block] | None = None
+) -> dict[str, Any]:
+    """`extra`: other capabilities' sections (credential access), placed before the footer."""
+    blocks = _blocks(model, reader_tz)
+    if extra:
+        blocks[-1:-1] = extra
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
 
 
 def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
