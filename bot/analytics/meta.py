@@ -119,6 +119,7 @@ def _parse(book: Workbook, context: ParseContext, platform: Platform) -> Iterato
     text_columns = ("Title", "Description") if facebook else ("Description",)
     timezone = context.timezone
     assert isinstance(timezone, ZoneInfo)
+    positions = [columns.positions[name] for _, name in counts]
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
@@ -155,10 +156,14 @@ def _parse(book: Workbook, context: ParseContext, platform: Platform) -> Iterato
                 ),
                 hint=cells.text(columns.get(row, hint_column)) or None,
             )
-            for field, name in counts:
-                column = name
-                setattr(record, field, cells.count(columns.get(row, name)))
+            column = counts[0][1]
+            values = cells.counts(row, positions)
+        except cells.CountsError as exc:
+            yield RowProblem(Where("", number, counts[exc.position][1]), str(exc))
+            continue
         except CellError as exc:
             yield RowProblem(Where("", number, column), str(exc))
             continue
+        for (field, _), value in zip(counts, values, strict=True):
+            setattr(record, field, value)
         yield record

@@ -241,6 +241,8 @@ class _Resolver:
         self.fmt, self.book, self.source = fmt, book, source
         self.fixed: KnownAccount | None = None
         self.cache: dict[str, KnownAccount] = {}
+        self.last_hint: str | None = None
+        self.last_id = 0
         if override is not None:
             known = book.named(override)
             if known is None:
@@ -282,6 +284,8 @@ class _Resolver:
                     f"{self.fmt.platform.value}:HANDLE ({self._listing(self.fmt.platform)})"
                 ]
             )
+        if hint == self.last_hint:  # every row of an export names the same account
+            return self.last_id
         known = self.cache.get(hint)
         if known is None:
             found = self.book.matching(self.fmt.platform, hint)
@@ -300,6 +304,7 @@ class _Resolver:
             raise _RowRefused(
                 f"{record.where}: this row is for {hint!r}, the rows before it for {first.ref}"
             )
+        self.last_hint, self.last_id = hint, known.id
         return known.id
 
     def _listing(self, platform: Platform | None) -> str:

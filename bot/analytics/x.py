@@ -75,9 +75,24 @@ def snowflake_time(post_id: str) -> datetime:
     return datetime.fromtimestamp(((value >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
 
 
+_CONTENT_COUNTS = (
+    "Impressions",
+    "Likes",
+    "Replies",
+    "Reposts",
+    "Shares",
+    "Bookmarks",
+    "URL Clicks",
+    "New follows",
+    "Engagements",
+)
+
+
 def parse_content(book: Workbook, context: ParseContext) -> Iterator[Record]:
     rows = book.rows("")
     columns = Columns.find(next(rows, []), CONTENT_REQUIRED, CONTENT_OPTIONAL)
+    at_link, at_text = columns.positions["Post Link"], columns.positions["Post text"]
+    positions = [columns.positions[n] for n in _CONTENT_COUNTS]
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
@@ -85,42 +100,37 @@ def parse_content(book: Workbook, context: ParseContext) -> Iterator[Record]:
         if not post_id:
             yield Skipped(Where("", number), "no Post id")
             continue
-        column = "Post id"
         try:
             published = snowflake_time(post_id)
-            url = cells.text(columns.get(row, "Post Link")) or None
-            record = PostRecord(
-                platform=Platform.X,
-                native_id=post_id,
-                published_at=published,
-                where=Where("", number),
-                url=url,
-                text=cells.text(columns.get(row, "Post text"))[:200],
-                hint=handle_in_url(url) if url else None,
-            )
-            column = "Impressions"
-            record.impressions = cells.count(columns.get(row, "Impressions"))
-            column = "Likes"
-            record.reactions = cells.count(columns.get(row, "Likes"))
-            column = "Replies"
-            record.comments = cells.count(columns.get(row, "Replies"))
-            column = "Reposts"
-            reposts = cells.count(columns.get(row, "Reposts"))
-            column = "Shares"
-            shares = cells.count(columns.get(row, "Shares"))
-            record.shares = _add(reposts, shares)
-            column = "Bookmarks"
-            record.saves = cells.count(columns.get(row, "Bookmarks"))
-            column = "URL Clicks"
-            record.clicks = cells.count(columns.get(row, "URL Clicks"))
-            column = "New follows"
-            record.follows = cells.count(columns.get(row, "New follows"))
-            column = "Engagements"
-            record.engagements = cells.count(columns.get(row, "Engagements"))
         except CellError as exc:
-            yield RowProblem(Where("", number, column), str(exc))
+            yield RowProblem(Where("", number, "Post id"), str(exc))
             continue
-        yield record
+        try:
+            impressions, likes, replies, reposts, shares, saves, clicks, follows, total = (
+                cells.counts(row, positions)
+            )
+        except cells.CountsError as exc:
+            yield RowProblem(Where("", number, _CONTENT_COUNTS[exc.position]), str(exc))
+            continue
+        url = row[at_link].strip() if at_link is not None and at_link < len(row) else ""
+        text = row[at_text] if at_text is not None and at_text < len(row) else ""
+        yield PostRecord(
+            platform=Platform.X,
+            native_id=post_id,
+            published_at=published,
+            where=Where("", number),
+            url=url or None,
+            text=cells.text(text[:200]),
+            hint=handle_in_url(url) if url else None,
+            impressions=impressions,
+            reactions=likes,
+            comments=replies,
+            shares=_add(reposts, shares),
+            saves=saves,
+            clicks=clicks,
+            follows=follows,
+            engagements=total,
+        )
 
 
 def parse_activity(book: Workbook, context: ParseContext) -> Iterator[Record]:

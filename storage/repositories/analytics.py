@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from storage.models import Slot
@@ -74,8 +74,7 @@ def existing_posts(
 
 
 def insert_posts(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.connection().execute(insert(POSTS), rows)
+    _insert_many(session, POSTS, rows)
 
 
 def update_posts(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -88,7 +87,8 @@ def update_posts(session: Session, rows: list[dict[str, Any]]) -> None:
         .where(POSTS.c.id == bindparam("row_id"))
         .values({name: bindparam(f"new_{name}") for name in names})
     )
-    session.connection().execute(
+    _execute_many(
+        session,
         statement,
         [{"row_id": r["row_id"], **{f"new_{n}": r[n] for n in names}} for r in rows],
     )
@@ -108,8 +108,39 @@ def existing_days(
 
 
 def insert_days(session: Session, rows: list[dict[str, Any]]) -> None:
+    _insert_many(session, DAYS, rows)
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     if rows:
-        session.connection().execute(insert(DAYS), rows)
+        keys = list(rows[0])
+        _execute_many(session, insert(table), rows, column_keys=keys)
+
+
+def _execute_many(
+    session: Session, statement: Any, rows: list[dict[str, Any]], **compile_args: Any
+) -> None:
+    """One executemany straight to the driver: the statement compiled once and each bind's own
+    type processor applied (UTCDateTime included). SQLAlchemy's per-row parameter building cost
+    more than the database itself did on a 50,000-row import."""
+    connection = session.connection()
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect, **compile_args)
+    steps = [
+        (name, bind.key, bind.type.bind_processor(dialect))
+        for name, bind in ((n, compiled.binds[n]) for n in compiled.binds)
+    ]
+    if compiled.positional:
+        by_name = {name: (key, proc) for name, key, proc in steps}
+        ordered = [by_name[name] for name in compiled.positiontup or ()]
+        params: list[Any] = [
+            tuple(p(row[k]) if p is not None else row[k] for k, p in ordered) for row in rows
+        ]
+    else:
+        params = [
+            {name: p(row[k]) if p is not None else row[k] for name, k, p in steps} for row in rows
+        ]
+    connection.exec_driver_sql(compiled.string, params)
 
 
 def update_days(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -121,7 +152,8 @@ def update_days(session: Session, rows: list[dict[str, Any]]) -> None:
         .where(DAYS.c.id == bindparam("row_id"))
         .values({name: bindparam(f"new_{name}") for name in names})
     )
-    session.connection().execute(
+    _execute_many(
+        session,
         statement,
         [{"row_id": r["row_id"], **{f"new_{n}": r[n] for n in names}} for r in rows],
     )
