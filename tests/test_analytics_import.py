@@ -414,3 +414,31 @@ def test_no_organisation_yet(env, runtime, capsys):
 def test_a_missing_file(env, analytics_org, capsys, tmp_path):
     err = _refused(analytics_org, capsys, str(tmp_path / "nope.csv"))
     assert "no such file" in err
+
+
+def test_hostile_cells_get_clear_answers(env, analytics_org, capsys, tmp_path):
+    text = X_CONTENT.read_text()
+    text = text.replace("A short thought", "A short\x00 thought <!channel>")
+    text = text.replace("2128417706603446274,", "9" * 40 + ",", 1)
+    path = tmp_path / "account_analytics_content.csv"
+    path.write_text(text)
+    err = _refused(analytics_org, capsys, str(path))
+    assert "row 3, column Post id: '" + "9" * 40 + "' is not an X post id" in err
+    clean = X_CONTENT.read_text().replace("A short thought", "A short\x00 thought")
+    path.write_text(
+        clean.replace(
+            "https://x.com/acme_ceo/status/2128", "https://x.com/acme_ceo/status/2128\x00"
+        )
+    )
+    code, _, err = _import(capsys, str(path))
+    assert code == 0, err
+    post = _posts(analytics_org)["2128417706603446274"]
+    assert post.text == "A short thought" and "\x00" not in (post.url or "")
+
+
+def test_a_creator_export_with_a_bad_total_followers_date(env, analytics_org, capsys, tmp_path):
+    sheets = files.creator_sheets()
+    sheets["FOLLOWERS"][0] = ["Total followers on 13/45/2026:", "4,321"]
+    path = files.write_xlsx(tmp_path / "Content_2026-12-01_2026-12-31_HelenaMarsh.xlsx", sheets)
+    err = _refused(analytics_org, capsys, str(path))
+    assert "FOLLOWERS, row 1, column A: '13/45/2026' is not a date" in err

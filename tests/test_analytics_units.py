@@ -246,3 +246,18 @@ def test_the_fixture_files_are_byte_faithful():
     body = activity.read_text()
     assert body.splitlines()[1].startswith('"2127794852459446273","https://twitter.com/')
     assert '"2026-12-01 16:00 +0000","1777.0"' in body and '"-","-"' in body
+
+
+def test_only_top_level_messages_with_files_are_export_drops():
+    from handlers.payloads import MessageEvent
+
+    base = {"channel": "D1", "channel_type": "im", "user": "U1", "ts": "2.0"}
+    files_ = [{"id": "F1", "name": "a.csv"}]
+    assert MessageEvent.model_validate(
+        {**base, "subtype": "file_share", "files": files_}
+    ).is_file_drop
+    in_thread = MessageEvent.model_validate({**base, "thread_ts": "1.0", "files": files_})
+    assert not in_thread.is_file_drop and in_thread.is_person_in_a_thread  # a draft, as before
+    assert not MessageEvent.model_validate(base).is_file_drop
+    from_bot = MessageEvent.model_validate({**base, "bot_id": "B1", "files": files_})
+    assert not from_bot.is_file_drop

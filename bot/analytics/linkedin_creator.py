@@ -102,8 +102,13 @@ def _followers(
             except CellError as exc:
                 yield RowProblem(where, str(exc))
                 return
+            try:
+                day = cells.mdy(match[1])
+            except CellError as exc:
+                yield RowProblem(Where(sheet, number, "A"), str(exc))
+                return
             if value is not None:
-                total = (cells.mdy(match[1]), value, where)
+                total = (day, value, where)
     columns, rows = table(book, sheet, FOLLOWERS_REQUIRED)
     for number, row in rows:
         if not any(cells.text(c) for c in row):

@@ -112,7 +112,7 @@ def parse_content(book: Workbook, context: ParseContext) -> Iterator[Record]:
         except cells.CountsError as exc:
             yield RowProblem(Where("", number, _CONTENT_COUNTS[exc.position]), str(exc))
             continue
-        url = row[at_link].strip() if at_link is not None and at_link < len(row) else ""
+        url = cells.text(row[at_link]) if at_link is not None and at_link < len(row) else ""
         text = row[at_text] if at_text is not None and at_text < len(row) else ""
         yield PostRecord(
             platform=Platform.X,

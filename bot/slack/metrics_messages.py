@@ -35,7 +35,7 @@ def refused(name: str, problems: list[str]) -> tuple[str, list[Block]]:
 def not_allowed() -> tuple[str, list[Block]]:
     text = (
         "Only overall coordinators and department coordinators can import analytics exports. "
-        "Ask one of them to drop the file here."
+        "Ask one of them to drop the file here. (A draft goes in your reminder's thread.)"
     )
     return text, [_plain([text])]
 
