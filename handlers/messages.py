@@ -11,6 +11,7 @@ from bot.drafts.replies import Reply
 from bot.flows import submission as flow
 from bot.slack.ids import parse_id
 from handlers.context import say_privately, slack_of
+from handlers.metrics import file_dropped
 from handlers.payloads import BlockAction, MessageEvent
 
 
@@ -18,6 +19,9 @@ def thread_reply(
     body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     message = MessageEvent.model_validate(event)
+    if message.channel_type == "im" and message.is_file_drop:
+        file_dropped(body, message, client, context)  # an analytics export
+        return
     if message.channel_type != "im" or not message.is_person_in_a_thread:
         return
     assert message.user is not None and message.thread_ts is not None

@@ -252,6 +252,17 @@ class MessageEvent(_Payload):
         """What we keep of each attached file (never its content or private URL)."""
         return tuple(f.model_dump(exclude_none=True) for f in self.files)
 
+    @property
+    def is_file_drop(self) -> bool:
+        """A person's top-level message with files (not a reply in a thread)."""
+        return (
+            self.user is not None
+            and self.bot_id is None
+            and self.subtype in (None, "file_share")
+            and self.thread_ts is None
+            and bool(self.files)
+        )
+
 
 class _Event(_Payload):
     type: str
