@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.report.inputs import Kind, Post, ReportInput
@@ -39,6 +39,7 @@ class GoalResult:
     gap: float | int | None  # actual - target, in the measure's unit (points for %)
     relative_gap_pct: float | None  # gap as a share of the target
     note: str = ""
+    inputs: dict[str, int] = field(default_factory=dict)  # the counts behind a share
 
 
 @dataclass(frozen=True)
@@ -237,17 +238,14 @@ def _goals(
         on_time = sum(s.on_time for s in slots)
         target = pct(data.goals.on_time)
         assert target is not None
-        results.append(
-            _with_note(
-                _gap("organisation", "on_time", target, pct(on_time / due) if due else None, "%"),
-                f"{on_time} of {due} slots due",
-            )
-        )
+        result = _gap("organisation", "on_time", target, pct(on_time / due) if due else None, "%")
+        note = f"{on_time} of {due} slots due"
+        results.append(replace(_with_note(result, note), inputs={"on_time": on_time, "due": due}))
     return results
 
 
 def _with_note(result: GoalResult, note: str) -> GoalResult:
-    return GoalResult(**{**result.__dict__, "note": result.note or note})
+    return replace(result, note=result.note or note)
 
 
 def _slots(data: ReportInput) -> list[DepartmentSlots]:

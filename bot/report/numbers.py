@@ -6,17 +6,17 @@ from __future__ import annotations
 
 def pct(rate: float | None) -> float | None:
     """A share (0.0312) as a percentage rounded to 2 decimals (3.12)."""
-    return None if rate is None else round(rate * 100, 2)
+    return None if rate is None else round(rate * 100, 2) + 0.0
 
 
 def change_pct(now: float | None, before: float | None) -> float | None:
     if now is None or not before:
         return None
-    return round((now / before - 1) * 100, 1)
+    return round((now / before - 1) * 100, 1) + 0.0
 
 
 def one(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return None if value is None else round(value, 1) + 0.0  # + 0.0: never "-0.0"
 
 
 def show(value: float | int | None) -> str:
