@@ -1,4 +1,4 @@
-"""`python -m bot …`: serve, worker, org load, schedule import, jobs, demo."""
+"""`python -m bot …`: serve, worker, org load, schedule import, metrics, jobs, demo."""
 
 from __future__ import annotations
 
@@ -95,6 +95,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     cal_export.add_argument("--out", type=Path, required=True, help="folder to write into")
 
+    metrics = commands.add_parser(
+        "metrics", help="analytics exports from the platforms"
+    ).add_subparsers(dest="metrics_command", required=True, metavar="ACTION")
+    metrics_import = metrics.add_parser(
+        "import",
+        help="import the platforms' own export files (CSV, .xlsx, .xls)",
+        description="Import Meta Business Suite, X, LinkedIn Page, LinkedIn creator and "
+        "generic CSV exports as they come. Each file is all-or-nothing; importing again "
+        "never counts twice.",
+    )
+    metrics_import.add_argument("paths", type=Path, nargs="+", metavar="FILE")
+    metrics_import.add_argument(
+        "--account",
+        default=None,
+        metavar="platform:handle",
+        help="the account the files are for, where the file does not say",
+    )
+    metrics.add_parser("list", help="what is stored per account")
+
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(
         dest="jobs_command", required=True, metavar="ACTION"
     )
@@ -188,6 +207,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return _calendar_export(runtime, args.out)
     if args.command == "jobs":
         return _jobs_run(runtime, args.name, args.at)
+    if args.command == "metrics" and args.metrics_command == "import":
+        from bot.metrics_cli import metrics_import
+
+        return metrics_import(runtime, args.paths, args.account)
+    if args.command == "metrics":
+        from bot.metrics_cli import metrics_list
+
+        return metrics_list(runtime)
     raise AssertionError(args.command)
 
 

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.drafts.replies import Reply, ReplyKind, ReplyOutcome, receive_reply, resolve_pending
 from handlers.context import runtime_of
 from handlers.ids import Action
+from handlers.metrics import file_dropped
 from handlers.payloads import BlockAction, MessageEvent
 from handlers.reminder_actions import refresh_digest
 from handlers.review import post_for_review
@@ -23,6 +24,9 @@ def thread_reply(
     body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     message = MessageEvent.model_validate(event)
+    if message.channel_type == "im" and message.is_file_drop:
+        file_dropped(body, message, client, context)  # an analytics export
+        return
     if message.channel_type != "im" or not message.is_person_in_a_thread:
         return
     assert message.user is not None and message.thread_ts is not None

@@ -117,3 +117,14 @@ class MessageEvent(_Payload):
             and self.thread_ts is not None
             and self.thread_ts != self.ts
         )
+
+    @property
+    def is_file_drop(self) -> bool:
+        """A person's top-level message with files (not a reply in a thread)."""
+        return (
+            self.user is not None
+            and self.bot_id is None
+            and self.subtype in (None, "file_share")
+            and self.thread_ts is None
+            and bool(self.files)
+        )

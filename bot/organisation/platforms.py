@@ -41,3 +41,14 @@ def parse_platform(value: str) -> Platform | None:
         return Platform(value.strip().lower())
     except ValueError:
         return None
+
+
+def parse_account_ref(value: str) -> tuple[Platform, str] | None:
+    """`platform:handle` (as in `--account`, `[goals]` and the generic CSV) → its parts, the
+    handle without a leading `@`; None when it is not of that shape or the platform is unknown."""
+    name, sep, handle = value.strip().partition(":")
+    platform = parse_platform(name)
+    handle = handle.strip().removeprefix("@")
+    if not sep or platform is None or not handle:
+        return None
+    return platform, handle

@@ -11,6 +11,7 @@ from bot.nudges.service import file_for_reminders
 from bot.organisation.roles import Role
 from bot.organisation.spec import OrganisationSpec
 from storage.models import Account, Department, Membership, Organisation, Rule
+from storage.repositories import analytics as analytics_repo
 from storage.repositories import organisation as repo
 
 
@@ -63,6 +64,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     _sync_accounts(session, spec, departments, now, summary.accounts)
     session.flush()
     _sync_rules(session, spec, departments)
+    _sync_goals(session, spec)
     repo.replace_blackouts(
         session,
         source="organisation",
@@ -72,6 +74,25 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     # Cadence or blackouts may have moved: file every open slot for the reminder job afresh.
     file_for_reminders(session)
     return summary
+
+
+def _sync_goals(session: Session, spec: OrganisationSpec) -> None:
+    """[goals] replaces the stored goals whole: organisation-wide ones, then per account."""
+    accounts = {(a.platform, a.handle.casefold()): a.id for a in repo.all_accounts(session)}
+    goals: list[tuple[int | None, str, float]] = []
+    measures = ("engagement_rate", "follower_growth", "on_time", "impressions", "reach")
+    for measure in measures:
+        value = getattr(spec.goals, measure)
+        if value is not None:
+            goals.append((None, measure, float(value)))
+    for item in spec.goals.accounts:
+        platform, _, handle = item.account.partition(":")
+        account_id = accounts[(platform, handle.casefold())]
+        for measure in ("engagement_rate", "follower_growth", "impressions", "reach"):
+            value = getattr(item, measure)
+            if value is not None:
+                goals.append((account_id, measure, float(value)))
+    analytics_repo.replace_goals(session, goals)
 
 
 def _days_text(days: list[int] | None) -> str | None:

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.organisation.platforms import PLATFORM_NAMES, Platform
+from bot.organisation.platforms import PLATFORM_NAMES, Platform, parse_account_ref
 from bot.slack_ids import is_channel_id, is_user_id
 
 
@@ -139,6 +139,41 @@ class AccountSpec(_Strict):
         return value.removeprefix("@")
 
 
+def _account_ref(value: str) -> str:
+    parsed = parse_account_ref(value)
+    if parsed is None:
+        raise ValueError(
+            f"{value!r} is not an account named platform:handle (e.g. linkedin:acme; "
+            f"platforms: {PLATFORM_NAMES})"
+        )
+    return f"{parsed[0].value}:{parsed[1]}"
+
+
+AccountRef = Annotated[str, AfterValidator(_account_ref)]
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class AccountGoalSpec(_Strict):
+    """Targets for one account, overriding the organisation's."""
+
+    account: AccountRef
+    engagement_rate: Share | None = None
+    follower_growth: Annotated[float, Field(gt=0, le=10)] | None = None
+    impressions: Annotated[int, Field(gt=0, le=10**12)] | None = None
+    reach: Annotated[int, Field(gt=0, le=10**12)] | None = None
+
+
+class GoalsSpec(_Strict):
+    """The organisation's measures of success, per month unless stated."""
+
+    engagement_rate: Share | None = None  # interactions / impressions
+    follower_growth: Annotated[float, Field(gt=0, le=10)] | None = None  # new / at month start
+    on_time: Share | None = None  # share of slots published by their due time
+    impressions: Annotated[int, Field(gt=0, le=10**12)] | None = None
+    reach: Annotated[int, Field(gt=0, le=10**12)] | None = None
+    accounts: list[AccountGoalSpec] = Field(default=[])
+
+
 class OrganisationSpec(_Strict):
     name: str = Field(default="", max_length=120)
     timezone: str
@@ -149,6 +184,7 @@ class OrganisationSpec(_Strict):
     protocols: ProtocolsSpec = Field(default_factory=ProtocolsSpec)
     departments: list[DepartmentSpec] = Field(min_length=1)
     accounts: list[AccountSpec] = Field(default=[])
+    goals: GoalsSpec = Field(default_factory=GoalsSpec)
 
     @field_validator("timezone")
     @classmethod
@@ -206,6 +242,19 @@ class OrganisationSpec(_Strict):
                     )
                 if rule.starts and rule.ends and rule.ends < rule.starts:
                     raise _ItemError((*loc, "ends"), "ends before it starts")
+        seen_goals: dict[str, int] = {}
+        for index, goal in enumerate(self.goals.accounts):
+            loc = ("goals", "accounts", index, "account")
+            platform, _, handle = goal.account.partition(":")
+            if (platform, handle.casefold()) not in handles:
+                raise _ItemError(loc, f"no account {goal.account!r} in [[accounts]]")
+            key = goal.account.casefold()
+            if key in seen_goals:
+                raise _ItemError(
+                    loc,
+                    f"{goal.account} already has goals (goals.accounts item {seen_goals[key] + 1})",
+                )
+            seen_goals[key] = index
         return self
 
     def department_named(self, name: str | None) -> DepartmentSpec | None:
@@ -276,8 +325,13 @@ def _describe(data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
         if isinstance(key, int):
             label = f"item {key + 1}"
             item = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(item, dict) and isinstance(item.get("name") or item.get("handle"), str):
-                label += f' ("{item.get("name") or item.get("handle")}")'
+            named = (
+                item.get("name") or item.get("handle") or item.get("account")
+                if isinstance(item, dict)
+                else None
+            )
+            if isinstance(named, str):
+                label += f' ("{named}")'
             elif index > 0 and isinstance(item, str):
                 label = f"entry {key + 1}"
             parts[-1] = f"{parts[-1]} {label}"
@@ -293,6 +347,18 @@ def _line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
     lines = text.splitlines()
     start, end = 0, len(lines)
     rest = list(loc)
+    if len(rest) >= 3 and rest[:2] == ["goals", "accounts"]:
+        rest = ["goals.accounts", *rest[2:]]  # [[goals.accounts]] is its own array of tables
+    elif len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], str):
+        table = re.compile(rf"^\s*\[\s*{re.escape(rest[0])}\s*\]")
+        found = [i for i, line in enumerate(lines) if table.match(line)]
+        if found:  # a key inside a [table]
+            start = found[0]
+            following = [
+                i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")
+            ]
+            end = following[0] if following else len(lines)
+            rest = rest[1:]
     if len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], int):
         header = re.compile(rf"^\s*\[\[\s*{re.escape(rest[0])}\s*\]\]")
         headers = [i for i, line in enumerate(lines) if header.match(line)]

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
@@ -75,6 +75,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, FakeUser] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → posted, oldest first
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # id → (file object, content)
         self._failures: list[_Failure] = []
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
@@ -117,6 +118,28 @@ class FakeSlack:
         user = FakeUser(user_id, **fields)
         self.users[user_id] = user
         return user
+
+    def add_file(
+        self, name: str, content: bytes, *, user: str = "U0SOMEONE", mimetype: str = "text/csv"
+    ) -> dict[str, Any]:
+        """A file someone shared, as Slack describes it in events and files.info; its
+        url_private serves the bytes only with a bot token (else Slack's sign-in page)."""
+        file_id = f"F{next(self._ids):08d}"
+        url = f"{self.base_url}/files-pri/{TEAM_ID}-{file_id}/{quote(name)}"
+        info = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rsplit(".", 1)[-1].lower(),
+            "size": len(content),
+            "user": user,
+            "url_private": url,
+            "url_private_download": url.replace(f"/{quote(name)}", f"/download/{quote(name)}"),
+            "permalink": f"https://acme.slack.com/files/{user}/{file_id}/{name}",
+        }
+        self.files[file_id] = (info, content)
+        return info
 
     def fail(
         self,
@@ -258,6 +281,11 @@ class FakeSlack:
             view = args.get("view") or {}
             view = json.loads(view) if isinstance(view, str) else view
             return {"ok": True, "view": {**view, "id": f"V{next(self._ids):08d}"}}
+        if method == "files.info":
+            found = self.files.get(str(args.get("file", "")))
+            if found is None:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": found[0]}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):08d}"
             return {
@@ -312,6 +340,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/upload/"):
                 fake._record("upload", {"file_id": path.rsplit("/", 1)[1], "bytes": len(raw)})
                 return self._send(200, b"OK", "text/plain")
+            if path.startswith("/files-pri/"):
+                return self._download(path)
             if path.startswith("/response/"):
                 args = json.loads(raw or b"{}")
                 fake._record("response_url", {**args, "response_url": path})
@@ -329,6 +359,18 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if failure is not None:
                 return self._send_json(failure.status, failure.body, failure.headers)
             self._send_json(200, fake.answer(method, args))
+
+        def _download(self, path: str) -> None:
+            file_id = path.split("/")[2].split("-", 1)[-1]
+            authorization = self.headers.get("Authorization") or ""
+            fake._record("file_download", {"file_id": file_id, "authorization": authorization})
+            found = fake.files.get(file_id)
+            if found is None:
+                return self._send(404, b"not found", "text/plain")
+            if not authorization.startswith("Bearer xox"):
+                # What Slack does without a token: its sign-in page, with 200.
+                return self._send(200, b"<!DOCTYPE html><title>Sign in</title>", "text/html")
+            return self._send(200, found[1], found[0]["mimetype"])
 
         def _parse(self, raw: bytes, query: str) -> dict[str, Any]:
             content_type = self.headers.get("Content-Type") or ""
