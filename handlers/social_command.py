@@ -8,12 +8,14 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.flows.report import request_report
 from bot.organisation.directory import NoOrganisation
 from bot.people import timezone_of
 from bot.runtime import Runtime
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
 from bot.schedule.timing import Month
+from bot.slack.views.report import request_ack, request_refused
 from handlers.context import runtime_of
 from handlers.draft_command import open_draft_command
 from handlers.payloads import SlashCommand
@@ -46,12 +48,24 @@ class RulesRequest:
 
 
 @dataclass(frozen=True)
+class ReportRequest:
+    month: Month | None
+    department: str | None
+
+
+@dataclass(frozen=True)
 class UnknownRequest:
     word: str
 
 
 SocialRequest = (
-    HelpRequest | ScheduleQuery | RulesRequest | DraftRequest | HistoryRequest | UnknownRequest
+    HelpRequest
+    | ScheduleQuery
+    | RulesRequest
+    | DraftRequest
+    | HistoryRequest
+    | ReportRequest
+    | UnknownRequest
 )
 
 
@@ -66,6 +80,12 @@ def parse_social(text: str) -> SocialRequest:
         return DraftRequest()
     if words[0].lower() == "rules":
         return RulesRequest(" ".join(words[1:]) or None)
+    if words[0].lower() == "report":
+        rest = words[1:]
+        month = Month.parse(rest[0]) if rest else None
+        if month is not None:
+            rest = rest[1:]
+        return ReportRequest(month=month, department=" ".join(rest)[:200] or None)
     if words[0].lower() != "schedule":
         return UnknownRequest(words[0])
     rest = words[1:]
@@ -119,6 +139,19 @@ def handle_social(
             open_draft_command(runtime, client, payload.user_id, payload.trigger_id, tz)
         elif isinstance(request, RulesRequest):
             _rules(runtime, client, respond, payload.user_id, request)
+        elif isinstance(request, ReportRequest):
+            answer = request_report(
+                runtime, user_id=payload.user_id, month=request.month, department=request.department
+            )
+            if answer.ok:
+                respond(
+                    text=request_ack(answer.month, answer.department), response_type="ephemeral"
+                )
+            else:
+                respond(
+                    text=request_refused(answer.refusal, answer.overall, answer.unknown_department),
+                    response_type="ephemeral",
+                )
         else:
             respond(
                 text=f"I don't know `{request.word[:40]}`. Try `/social help`.",

@@ -41,10 +41,19 @@ class UnknownJob(Exception):
 def all_jobs() -> dict[str, Job]:
     from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
     from jobs.home import HOME_JOB
+    from jobs.monthly_report import MONTHLY_REPORT_JOB, REPORT_REQUESTS_JOB
     from jobs.reminders import REMINDERS_JOB
     from jobs.review_nudges import REVIEW_NUDGES_JOB
 
-    jobs = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
+    jobs = (
+        REMINDERS_JOB,
+        ESCALATIONS_JOB,
+        LATE_DIGEST_JOB,
+        REVIEW_NUDGES_JOB,
+        HOME_JOB,
+        MONTHLY_REPORT_JOB,
+        REPORT_REQUESTS_JOB,
+    )
     return {job.name: job for job in jobs}
 
 

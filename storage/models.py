@@ -29,6 +29,8 @@ class Organisation(SQLModel, table=True):
     escalate_after_days: int = Field(default=3)
     review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
     protocols: str = Field(default="{}", sa_type=Text)  # type: ignore[call-overload]  (JSON)
+    # Slack user ids who may ask for the monthly report (JSON list), besides coordinators.
+    leadership: str = Field(default="[]", sa_type=Text)  # type: ignore[call-overload]
     updated_at: datetime = _ts()  # type: ignore[assignment]
 
 

@@ -1,0 +1,1 @@
+"""Block Kit views, rendered from plain values."""
