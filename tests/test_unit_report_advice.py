@@ -145,9 +145,9 @@ def test_permutation_test_separates_real_differences_from_none() -> None:
     rng = np.random.default_rng(0)
     values = np.concatenate([rng.normal(1, 0.2, 30), rng.normal(2, 0.2, 30)])
     labels = np.array([0] * 30 + [1] * 30)
-    tests = group_tests(values, labels, [0, 1], permutations=2000, rng=rng)
+    [tests] = group_tests(values, [(labels, [0, 1])], permutations=2000, rng=rng)
     assert all(t.p < 0.001 for t in tests)
-    same = group_tests(np.ones(60), labels, [0, 1], permutations=500, rng=rng)
+    [same] = group_tests(np.ones(60), [(labels, [0, 1])], permutations=500, rng=rng)
     assert all(t.p == 1.0 for t in same)
 
 

@@ -148,12 +148,20 @@ def _comparisons(
     m = sum(len(p.levels) for p in planned)
     permutations = permutations_for(m, settings.false_discovery_rate)
     raw: list[tuple[_Planned, Any]] = []
-    for i, plan in enumerate(planned):
+    # Plans over the same posts of one account share their shuffles.
+    batches: dict[tuple[str, bytes], list[_Planned]] = defaultdict(list)
+    for plan in planned:
+        batches[(plan.account, plan.values.tobytes())].append(plan)
+    for i, batch in enumerate(batches.values()):
         rng = np.random.default_rng([settings.seed, i])
-        for test in group_tests(
-            plan.values, plan.labels, plan.levels, permutations=permutations, rng=rng
-        ):
-            raw.append((plan, test))
+        results = group_tests(
+            batch[0].values,
+            [(plan.labels, plan.levels) for plan in batch],
+            permutations=permutations,
+            rng=rng,
+        )
+        for plan, tests in zip(batch, results, strict=True):
+            raw += [(plan, test) for test in tests]
     adjusted = benjamini_hochberg([t.p for _, t in raw])
     comparisons = [
         Comparison(
