@@ -1,4 +1,4 @@
-"""`python -m bot …`: serve, worker, org load, schedule import, metrics, jobs, demo."""
+"""`python -m bot …`: serve, worker, org load, schedule import, metrics, report, jobs, demo."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bot.text import capped
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from bot.schedule.timing import Month
 
 log = logging.getLogger("socialbot")
 
@@ -115,6 +116,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     metrics.add_parser("list", help="what is stored per account")
 
+    report = commands.add_parser("report", help="the monthly report").add_subparsers(
+        dest="report_command", required=True, metavar="ACTION"
+    )
+    build = report.add_parser(
+        "build",
+        help="write a month's report (report.md, report.json, charts) without Slack",
+        description="Write report.md (the text as posted), report.json (every figure the text "
+        "states, with its inputs) and every chart as PNG into DIR.",
+    )
+    build.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    build.add_argument("--department", default=None, help="one department's report")
+    build.add_argument("--out", type=Path, required=True, help="folder to write into")
+
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(
         dest="jobs_command", required=True, metavar="ACTION"
     )
@@ -195,6 +209,15 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-31") from None
 
 
+def _month(text: str) -> Month:
+    from bot.schedule.timing import Month
+
+    month = Month.parse(text)
+    if month is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2027-01")
+    return month
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -258,6 +281,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.access_cli import rotate_keys_command
 
         return rotate_keys_command(runtime)
+    if args.command == "report":
+        return _report_build(runtime, args.month, args.department, args.out)
     if args.command == "metrics" and args.metrics_command == "import":
         from bot.metrics_cli import metrics_import
 
@@ -362,6 +387,23 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _report_build(runtime: Runtime, month: Month, department: str | None, out: Path) -> int:
+    from bot.flows.report import write_files
+    from bot.organisation.directory import NoOrganisation
+    from bot.report.loader import UnknownDepartment
+
+    try:
+        written = write_files(runtime, month, department, out)
+    except UnknownDepartment:
+        print(f"socialbot: no department is named {department!r}", file=sys.stderr)
+        return 1
+    except NoOrganisation as exc:
+        raise ConfigError(str(exc)) from None
+    for path in written:
+        print(f"Wrote {path}")
+    return 0
 
 
 def _jobs_list() -> int:

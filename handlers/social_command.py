@@ -9,11 +9,13 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.flows import social, submission
+from bot.flows.report import request_report
 from bot.organisation.directory import NoOrganisation
 from bot.schedule.reader import ScheduleQuery
 from bot.schedule.timing import YEARS, Month
 from bot.slack.ids import parse_id
 from bot.slack.views.common import echo
+from bot.slack.views.report import request_ack, request_refused
 from handlers.context import slack_of
 from handlers.payloads import SlashCommand
 
@@ -39,6 +41,12 @@ class RulesRequest:
 
 
 @dataclass(frozen=True)
+class ReportRequest:
+    month: Month | None
+    department: str | None
+
+
+@dataclass(frozen=True)
 class UnknownRequest:
     word: str
 
@@ -57,6 +65,7 @@ SocialRequest = (
     | RulesRequest
     | DraftRequest
     | HistoryRequest
+    | ReportRequest
     | UnknownRequest
     | MalformedRequest
 )
@@ -78,6 +87,12 @@ def parse_social(text: str) -> SocialRequest:
         return DraftRequest()
     if words[0].lower() == "rules":
         return RulesRequest(" ".join(words[1:]) or None)
+    if words[0].lower() == "report":
+        rest = words[1:]
+        month = Month.parse(rest[0]) if rest else None
+        if month is not None:
+            rest = rest[1:]
+        return ReportRequest(month=month, department=" ".join(rest)[:200] or None)
     if words[0].lower() != "schedule":
         return UnknownRequest(words[0])
     rest = words[1:]
@@ -99,6 +114,17 @@ def handle_social(
     try:
         if isinstance(request, DraftRequest):
             submission.open_draft_command(ctx, user_id=user, trigger_id=payload.trigger_id)
+            return
+        if isinstance(request, ReportRequest):
+            answer = request_report(
+                ctx.runtime, user_id=user, month=request.month, department=request.department
+            )
+            text = (
+                request_ack(answer.month, answer.department)
+                if answer.ok
+                else request_refused(answer.refusal, answer.overall, answer.unknown_department)
+            )
+            respond(text=text, response_type="ephemeral")
             return
         if isinstance(request, HelpRequest):
             text, blocks = social.help_for(ctx, user)

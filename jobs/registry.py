@@ -14,6 +14,7 @@ from jobs.access_expiry import ACCESS_EXPIRY_JOB
 from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
 from jobs.home import HOME_JOB
 from jobs.job import Job, JobContext
+from jobs.monthly_report import MONTHLY_REPORT_JOB, REPORT_REQUESTS_JOB
 from jobs.reminders import REMINDERS_JOB
 from jobs.review_nudges import REVIEW_NUDGES_JOB
 from storage.repositories import jobs as repo
@@ -35,6 +36,8 @@ JOBS = (
     REVIEW_NUDGES_JOB,
     HOME_JOB,
     ACCESS_EXPIRY_JOB,
+    MONTHLY_REPORT_JOB,
+    REPORT_REQUESTS_JOB,
 )
 
 

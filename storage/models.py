@@ -32,6 +32,8 @@ class Organisation(SQLModel, table=True):
     review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
     protocols: str = Field(default="{}", sa_type=Text)  # JSON
     access_channel: str | None = Field(default=None, max_length=32)  # where access requests go
+    # Slack user ids who may ask for the monthly report (JSON list), besides coordinators.
+    leadership: str = Field(default="[]", sa_type=Text)
     updated_at: datetime = _ts()
 
 

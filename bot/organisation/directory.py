@@ -5,6 +5,7 @@ once and reused until the organisation's revision moves (one indexed lookup per 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Directory:
     departments: dict[int, str]  # active ones, by id
     overall_coordinators: tuple[str, ...]
     memberships: dict[str, tuple[Membership, ...]] = field(repr=False)
+    leadership: tuple[str, ...] = ()  # may ask for the monthly report
 
     def roles(self, user_id: str) -> Roles:
         return Roles.from_memberships(user_id, self.memberships.get(user_id, ()))
@@ -101,4 +103,5 @@ def load_directory(session: Session) -> Directory:
         departments=departments,
         overall_coordinators=overall,
         memberships={u: tuple(ms) for u, ms in memberships.items()},
+        leadership=tuple(json.loads(org.leadership or "[]")),
     )

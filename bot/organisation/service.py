@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,6 +57,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.review_nudge_hours = spec.reminders.review_nudge_after_hours
     org.protocols = spec.protocols.model_dump_json()
     org.access_channel = spec.access_channel
+    org.leadership = json.dumps(spec.leadership)
     org.revision += 1
     org.updated_at = now
     session.add(org)

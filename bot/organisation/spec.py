@@ -200,6 +200,8 @@ class OrganisationSpec(_Strict):
     leadership_channel: ChannelId
     access_channel: ChannelId | None = None  # access requests go here, else to approvers' DMs
     overall_coordinators: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
+    # People who may ask for the monthly report on demand, besides the coordinators.
+    leadership: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(default=[])
     default_due_hour: int = Field(default=12, ge=0, le=23)
     reminders: RemindersSpec = Field(default_factory=RemindersSpec)
     protocols: ProtocolsSpec = Field(default_factory=ProtocolsSpec)

@@ -106,6 +106,8 @@ class FakeSlack:
         self.users: dict[str, FakeUser] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel → posted, oldest first
         self.files: dict[str, tuple[dict[str, Any], bytes]] = {}  # id → (file object, content)
+        # files upload v2: id → {"filename", "length", "content" (bytes once POSTed)}
+        self.uploads: dict[str, dict[str, Any]] = {}
         self._failures: list[_Failure] = []
         self._stalls: list[Stall] = []
         self._lock = threading.Condition()
@@ -373,17 +375,85 @@ class FakeSlack:
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "file": shared[0]}
         if method == "files.getUploadURLExternal":
-            file_id = f"F{next(self._ids):08d}"
-            return {
-                "ok": True,
-                "upload_url": f"{self.base_url}/upload/{file_id}",
-                "file_id": file_id,
-            }
+            return self._upload_url(args)
         if method == "files.completeUploadExternal":
-            files = args.get("files") or "[]"
-            files = json.loads(files) if isinstance(files, str) else files
-            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+            return self._complete_upload(args)
         return {"ok": False, "error": "unknown_method"}
+
+    # --- files upload v2: getUploadURLExternal → POST the bytes → completeUploadExternal ---------
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        filename = str(args.get("filename") or "")
+        length = str(args.get("length") or "")
+        if not filename or not length.isdigit() or int(length) <= 0:
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids):08d}"
+        with self._lock:
+            self.uploads[file_id] = {"filename": filename, "length": int(length), "content": None}
+        return {
+            "ok": True,
+            "upload_url": f"{self.base_url}/upload/v1/{file_id}",
+            "file_id": file_id,
+        }
+
+    def receive_upload(self, file_id: str, content: bytes) -> bool:
+        with self._lock:
+            upload = self.uploads.get(file_id)
+            if upload is None:
+                return False
+            upload["content"] = content
+            return True
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files") or "[]"
+        try:
+            files = json.loads(files) if isinstance(files, str) else files
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        channel = str(args.get("channel_id") or "")
+        thread_ts = args.get("thread_ts")
+        if thread_ts and not channel:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        with self._lock:
+            for item in files:
+                upload = self.uploads.get(str(item.get("id")))
+                if upload is None:
+                    return {"ok": False, "error": "file_not_found"}
+                if upload["content"] is None or len(upload["content"]) != upload["length"]:
+                    return {"ok": False, "error": "file_upload_not_completed"}
+            for item in files:
+                upload = self.uploads[item["id"]]
+                info = {
+                    "id": item["id"],
+                    "name": upload["filename"],
+                    "title": item.get("title") or upload["filename"],
+                    "size": upload["length"],
+                    "mimetype": "image/png" if upload["filename"].endswith(".png") else "",
+                    "shares": {
+                        "public" if channel.startswith("C") else "private": {
+                            channel: [{"ts": self._next_ts(), "thread_ts": thread_ts}]
+                        }
+                    }
+                    if channel
+                    else {},
+                }
+                self.files[item["id"]] = (info, upload["content"])
+                done.append({"id": info["id"], "title": info["title"]})
+            if channel:
+                self.messages.setdefault(channel, []).append(
+                    {
+                        "type": "message",
+                        "subtype": "file_share" if not thread_ts else None,
+                        "ts": self._next_ts(),
+                        "thread_ts": thread_ts,
+                        "files": done,
+                        "user": BOT_USER_ID,
+                    }
+                )
+        return {"ok": True, "files": done}
 
     def _user_info(self, user_id: str) -> dict[str, Any]:
         user = self.users.get(user_id) or FakeUser(user_id)
@@ -462,8 +532,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def _handle(self, raw: bytes) -> None:
             path, _, query = self.path.partition("?")
             if path.startswith("/upload/"):
-                fake._record("upload", {"file_id": path.rsplit("/", 1)[1], "bytes": len(raw)})
-                return self._send(200, b"OK", "text/plain")
+                file_id = path.rsplit("/", 1)[1]
+                fake._record("upload", {"file_id": file_id, "bytes": len(raw)})
+                if not fake.receive_upload(file_id, raw):
+                    return self._send(404, b"not found", "text/plain")
+                return self._send(200, f"OK - {len(raw)}".encode(), "text/plain")
             if path.startswith("/files-pri/"):
                 return self._download(path)
             if path.startswith("/response/"):

@@ -6,7 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import storage.models
-import storage.models_analytics  # noqa: F401
+import storage.models_analytics
+import storage.models_report  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
