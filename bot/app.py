@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -10,13 +12,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import text
 
 import handlers
-from bot.config import ConfigError, Settings
+from bot.config import HINTS, SLACK_API_URL, ConfigError, Settings
 from bot.manifest import EVENTS_PATH
 from bot.request_gate import GatedRequestHandler
 from bot.runtime import Runtime
@@ -36,6 +38,58 @@ def make_client(settings: Settings) -> WebClient:
         token=settings.bot_token,
         base_url=settings.slack_api_url,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=5)],
+    )
+
+
+# Start-up checks speak for themselves in one line; the SDK's own error log would repeat them.
+_quiet = logging.getLogger("socialbot.startup.slack")
+_quiet.addHandler(logging.NullHandler())
+_quiet.propagate = False
+_REFUSED = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
+
+
+def verify_bot_token(settings: Settings) -> None:
+    """auth.test with the bot token, before anything starts: a ConfigError naming what to fix."""
+    client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url, logger=_quiet)
+    _verify(settings, "SLACK_BOT_TOKEN", "auth.test", client.auth_test)
+
+
+def verify_app_token(settings: Settings) -> None:
+    """Socket Mode's app-level token, checked the way the connection will use it."""
+    assert settings.slack_app_token is not None
+    token = settings.slack_app_token.get_secret_value()
+    client = WebClient(base_url=settings.slack_api_url, logger=_quiet)
+    _verify(
+        settings,
+        "SLACK_APP_TOKEN",
+        "apps.connections.open",
+        lambda: client.apps_connections_open(app_token=token),
+    )
+
+
+def _verify(settings: Settings, name: str, method: str, call: Callable[[], Any]) -> None:
+    try:
+        call()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown error"))
+        if error in _REFUSED:
+            raise ConfigError(
+                f"{name} was refused by Slack ({method}: {error}): {HINTS[name]}."
+            ) from None
+        raise ConfigError(
+            f"Slack answered {method} with {error!r} for {name}: {HINTS[name]}."
+        ) from None
+    except OSError as exc:  # URLError, timeouts, refused connections
+        raise ConfigError(_unreachable(settings, exc)) from None
+
+
+def _unreachable(settings: Settings, exc: OSError) -> str:
+    reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
+    if settings.slack_api_url == SLACK_API_URL:
+        return f"Slack could not be reached ({reason}): check this machine's network or proxy."
+    return (
+        f"Slack could not be reached at SLACK_API_URL {settings.slack_api_url} ({reason}): "
+        "check the address, or unset SLACK_API_URL to use Slack's own."
     )
 
 
@@ -91,30 +145,20 @@ class SocialApp(App):
 
 def build_app(runtime: Runtime) -> SocialApp:
     settings = runtime.settings
+    # Bolt checks the token again (auth.test) for its own use; ours fails in one line first.
+    verify_bot_token(settings)
     work_pool = ListenerPool(max_workers=LISTENER_THREADS)
-    try:
-        # Bolt checks the token with auth.test here, so a bad token stops start-up.
-        app = SocialApp(
-            client=make_client(settings),
-            signing_secret=settings.signing_secret,
-            request_verification_enabled=True,
-            # Acks are answered on the request thread; the work runs as lazy listeners.
-            process_before_response=True,
-            # Few listener threads: their work is mostly CPU, and more of them crowd the
-            # acknowledgements out of the interpreter in a burst (see bench/ack.py).
-            listener_executor=work_pool,
-            logger=logging.getLogger("slack_bolt"),
-        )
-    except BoltError:
-        raise ConfigError(
-            "SLACK_BOT_TOKEN was refused by Slack (auth.test failed): "
-            "copy a current Bot User OAuth Token into .env."
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            f"SLACK_API_URL could not be reached ({type(exc).__name__}): check the network, "
-            "or unset SLACK_API_URL to use Slack's own."
-        ) from None
+    app = SocialApp(
+        client=make_client(settings),
+        signing_secret=settings.signing_secret,
+        request_verification_enabled=True,
+        # Acks are answered on the request thread; the work runs as lazy listeners.
+        process_before_response=True,
+        # Few listener threads: their work is mostly CPU, and more of them crowd the
+        # acknowledgements out of the interpreter in a burst (see bench/ack.py).
+        listener_executor=work_pool,
+        logger=logging.getLogger("slack_bolt"),
+    )
     app.work_pool = work_pool
     handlers.register(app, runtime)
     return app
@@ -141,10 +185,29 @@ class WsgiApp:
 
 
 def make_http_server(app: App, runtime: Runtime, *, host: str, port: int) -> Any:
-    """A waitress server (threaded, production-grade) for HTTP mode; call .run() / .close()."""
+    """A waitress server (threaded, production-grade) for HTTP mode; call .run() / .close().
+    It binds the port here, so a port in use stops start-up before anything else runs."""
     from waitress import create_server
 
-    return create_server(WsgiApp(app, runtime), host=host, port=port, threads=16, ident="socialbot")
+    try:
+        return create_server(
+            WsgiApp(app, runtime), host=host, port=port, threads=16, ident="socialbot"
+        )
+    except OSError as exc:
+        raise ConfigError(_cannot_listen(exc, host=host, port=port)) from None
+
+
+def _cannot_listen(exc: OSError, *, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"PORT {port} is already in use on {host}: stop whatever listens there "
+            "(another socialbot?) or set PORT to a free port."
+        )
+    if exc.errno == errno.EACCES:
+        return f"PORT {port} needs privileges this process lacks: set PORT to 1024 or above."
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f"--host {host} is not an address of this machine: use 0.0.0.0 or 127.0.0.1."
+    return f"cannot listen on {host}:{port} ({exc.strerror or exc}): set PORT or --host."
 
 
 def stop_http_server(server: Any) -> None:

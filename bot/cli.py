@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
@@ -23,8 +23,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("socialbot")
 
 
+class _Parser(argparse.ArgumentParser):
+    """A mistake on the command line is one line saying what is wrong, not the usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"socialbot: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot",
         description="socialbot: run the organisation's social media programme from Slack.",
     )
@@ -77,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Create the slots the organisation file's [[departments.rules]] describe "
         "for one year. Running it again adds nothing twice.",
     )
-    generate.add_argument("--year", type=int, required=True, help="e.g. 2027")
+    generate.add_argument("--year", type=_year, required=True, help="e.g. 2027")
 
     calendar = commands.add_parser(
         "calendar", help="the communications calendar (iCalendar)"
@@ -192,6 +199,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+YEARS = range(2000, 2101)
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year (e.g. 2027)") from None
+    if year not in YEARS:
+        raise argparse.ArgumentTypeError(
+            f"{year} is not a year from {YEARS.start} to {YEARS.stop - 1}: "
+            "write all four digits, e.g. 2027"
+        )
+    return year
+
+
 def _instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
@@ -243,9 +266,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _print_manifest(http_url: str | None) -> int:
     import json
 
-    from bot.manifest import http_manifest, load_manifest
+    from bot.manifest import ManifestUrlError, http_manifest, load_manifest
 
-    print(json.dumps(http_manifest(http_url) if http_url else load_manifest(), indent=2))
+    try:
+        manifest = load_manifest() if http_url is None else http_manifest(http_url)
+    except ManifestUrlError as exc:
+        raise ConfigError(f"--http-url {exc}") from None
+    print(json.dumps(manifest, indent=2))
     return 0
 
 
@@ -415,24 +442,46 @@ def _jobs_list() -> int:
 
 
 def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
-    from bot.app import make_client
-    from jobs.registry import UnknownJob, run_job
+    from bot.app import make_client, verify_bot_token
+    from jobs.registry import UnknownJob, all_jobs, run_job
 
+    if name not in all_jobs():
+        raise ConfigError(str(UnknownJob(name)))
+    verify_bot_token(runtime.settings)  # Slack unreachable or the token refused: one line
     try:
         summary = run_job(
             name, runtime=runtime, client=make_client(runtime.settings), at=at or runtime.now()
         )
-    except UnknownJob as exc:
-        raise ConfigError(str(exc)) from None
+    except OSError as exc:  # Slack went away mid-run (logged by run_job)
+        raise ConfigError(
+            f"{name} stopped: Slack could not be reached mid-run ({_reason(exc)}); "
+            "run it again once Slack answers: it picks up where this run stopped."
+        ) from None
     print(f"{name}: {summary}")
     return 0
 
 
+def _reason(exc: OSError) -> str:
+    return str(getattr(exc, "reason", None) or exc.strerror or type(exc).__name__)
+
+
 def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
-    from bot.app import build_app, make_http_server, run_socket_mode, stop_http_server
+    from bot.app import (
+        build_app,
+        make_http_server,
+        run_socket_mode,
+        stop_http_server,
+        verify_app_token,
+    )
     from jobs.scheduler import build_scheduler
 
+    # Everything that can refuse to start (tokens, the port) is checked before the scheduler.
     app = build_app(runtime)
+    server = None
+    if runtime.settings.socket_mode:
+        verify_app_token(runtime.settings)
+    else:
+        server = make_http_server(app, runtime, host=host, port=runtime.settings.port)
     if runtime.settings.vault_keys is None:
         log.warning(
             "credential access is off: VAULT_KEYS is not set (`python -m bot vault new-key`)"
@@ -442,11 +491,10 @@ def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
         background = build_scheduler(runtime=runtime, client=app.client, blocking=False)
         background.start()
     try:
-        if runtime.settings.socket_mode:
+        if server is None:
             log.info("serving", extra={"detail": "socket mode"})
             run_socket_mode(app, runtime.settings)
         else:
-            server = make_http_server(app, runtime, host=host, port=runtime.settings.port)
             signal.signal(signal.SIGTERM, lambda *_: stop_http_server(server))
             log.info("serving", extra={"detail": f"http on {host}:{runtime.settings.port}"})
             with suppress(OSError, ValueError):  # the socket closes under it on SIGTERM
@@ -458,9 +506,10 @@ def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:
 
 
 def _worker(runtime: Runtime) -> int:
-    from bot.app import make_client
+    from bot.app import make_client, verify_bot_token
     from jobs.scheduler import build_scheduler
 
+    verify_bot_token(runtime.settings)
     scheduler = build_scheduler(
         runtime=runtime, client=make_client(runtime.settings), blocking=True
     )

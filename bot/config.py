@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,6 +29,14 @@ HINTS: dict[str, str] = {
     "LOG_LEVEL": "set it to DEBUG, INFO, WARNING or ERROR",
     "VAULT_KEYS": "set it to Fernet keys, newest first, comma-separated; "
     "`python -m bot vault new-key` prints one",
+}
+
+
+# The values .env.example ships with: a copy that was never filled in must not reach Slack.
+PLACEHOLDERS: dict[str, str] = {
+    "SLACK_BOT_TOKEN": "xoxb-your-bot-token",
+    "SLACK_SIGNING_SECRET": "your-signing-secret",
+    "SLACK_APP_TOKEN": "xapp-your-app-level-token",
 }
 
 
@@ -63,6 +71,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token")
+    @classmethod
+    def _not_a_placeholder(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        name = info.field_name.upper() if info.field_name else ""
+        if value is not None and value.get_secret_value() == PLACEHOLDERS.get(name):
+            raise ValueError("still the placeholder from .env.example")
+        return value
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -146,9 +162,12 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        name = str(error["loc"][0]) if error["loc"] else "configuration"
-        reason = error["msg"].removeprefix("Value error, ")
+        errors = exc.errors()
+        names = [str(e["loc"][0]) if e["loc"] else "configuration" for e in errors]
+        name = names[0]
+        reason = errors[0]["msg"].removeprefix("Value error, ")
         reason = reason[:1].lower() + reason[1:]
         hint = HINTS.get(name, "check its value")
-        raise ConfigError(f"{name} is invalid ({reason}): {hint}.") from None
+        others = list(dict.fromkeys(n for n in names[1:] if n != name))
+        also = f" ({', '.join(others)} also invalid)" if others else ""
+        raise ConfigError(f"{name} is invalid ({reason}): {hint}{also}.") from None

@@ -90,11 +90,11 @@ def demo_schedule(start: date) -> str:
 def run_demo(out: Path | None) -> int:
     out = out or Path(tempfile.mkdtemp(prefix="socialbot-demo-"))
     out.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="socialbot-demo-db-"))
-    with FakeSlack() as fake:
+    # The database is throwaway: only the output folder is left behind.
+    with tempfile.TemporaryDirectory(prefix="socialbot-demo-db-") as workdir, FakeSlack() as fake:
         for user_id, (name, tz) in PEOPLE.items():
             fake.add_user(user_id, tz=tz, name=name)
-        transcript = _play(fake, workdir, out)
+        transcript = _play(fake, Path(workdir), out)
     text = "\n".join(transcript) + "\n"
     (out / "transcript.md").write_text(text)
     (out / "slack-calls.json").write_text(

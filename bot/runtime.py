@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.organisation.directory import Directory, DirectoryCache
-from storage.db import make_engine, session_scope
+from storage.db import DatabaseUnavailable, check_connection, explain, make_engine, session_scope
 from storage.migrate import upgrade
 
 
@@ -31,9 +32,16 @@ class Runtime:
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:
-        """Open the database and bring its schema up to date."""
-        engine = make_engine(settings.database_url)
-        upgrade(engine)
+        """Open the database and bring its schema up to date; a database that cannot be
+        opened is a ConfigError saying why."""
+        try:
+            engine = make_engine(settings.database_url)
+            check_connection(engine)
+            upgrade(engine)
+        except DatabaseUnavailable as exc:
+            raise ConfigError(f"DATABASE_URL: {exc}.") from None
+        except DBAPIError as exc:  # e.g. a read-only file, found while migrating
+            raise ConfigError(f"DATABASE_URL: {explain(engine.url, exc)}.") from None
         return cls(settings=settings, engine=engine)
 
     def __deepcopy__(self, memo: dict[int, object]) -> Runtime:

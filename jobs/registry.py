@@ -56,6 +56,14 @@ def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> 
     as_of = replace(runtime, clock=lambda: at)  # everything the job does reads the clock as `at`
     try:
         summary = job.run(JobContext(runtime=as_of, client=client, at=at))
+    except OSError as exc:  # Slack unreachable: one line, not a traceback; the next run resumes
+        reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
+        log.error(
+            "job failed", extra={"job": name, "outcome": "failed", "detail": f"Slack: {reason}"}
+        )
+        with runtime.session() as session:
+            repo.finish_run(session, run_id, outcome="failed", summary="", now=runtime.now())
+        raise
     except Exception:
         log.exception("job failed", extra={"job": name, "outcome": "failed"})
         with runtime.session() as session:

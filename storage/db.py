@@ -8,15 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened. The message says why and what to do, in one line, and
+    never carries a password."""
 
 
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _prepare_sqlite_file(Path(parsed.database))
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
@@ -26,6 +32,56 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
     )
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise DatabaseUnavailable(
+            f"the SQLite path {path} is a folder, not a file: name a file inside it, "
+            f"e.g. sqlite:///{path / 'socialbot.db'}"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot create the folder {path.parent} for the SQLite file ({exc.strerror}): "
+            "choose a path this user can write"
+        ) from None
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once, turning the driver's error into a DatabaseUnavailable that says why."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        raise DatabaseUnavailable(explain(engine.url, exc)) from None
+
+
+def explain(url: URL, exc: DBAPIError) -> str:
+    """What a connection error means for the operator, naming host and database, not secrets."""
+    detail = str(exc.orig)
+    if url.get_backend_name() == "sqlite":
+        return (
+            f"cannot open the SQLite file {url.database} ({detail}): check that its folder "
+            "exists and this user may write there"
+        )
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "does not exist" in detail and "database" in detail:
+        return (
+            f"PostgreSQL at {where} has no database {url.database!r}: create it "
+            f"(createdb {url.database}) or fix the name in the URL"
+        )
+    if "resolve host" in detail or "translate host name" in detail:
+        return f"the host {url.host!r} could not be resolved: check the host name in the URL"
+    if "Connection refused" in detail:
+        return f"nothing answers at {where}: start PostgreSQL or fix the host and port"
+    if "password authentication failed" in detail or "no password supplied" in detail:
+        return f"PostgreSQL at {where} refused user {url.username!r}: check the user and password"
+    if "timeout" in detail.lower():
+        return f"PostgreSQL at {where} did not answer in time: check the network and firewall"
+    first = detail.strip().splitlines()[0] if detail.strip() else type(exc.orig).__name__
+    return f"cannot connect to {where} ({first[:200]})"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -216,13 +216,13 @@ GOAL = "[[goals.accounts]]\naccount = "
     [
         (
             "[goals]\nengagement_rate = 2\n",
-            "engagement_rate: Input should be less than or equal to 1",
+            "engagement_rate: must be at most 1",
         ),
-        ("[goals]\non_time = 0\n", "goals → on_time: Input should be greater than 0"),
+        ("[goals]\non_time = 0\n", "goals → on_time: must be more than 0"),
         ("[goals]\nreach_target = 5\n", "goals → reach_target: unknown key 'reach_target'"),
         (GOAL + '"linkedin:nobody"\n', "no account 'linkedin:nobody' in [[accounts]]"),
         (GOAL + '"myspace:acme"\n', "is not an account named platform:handle"),
-        (GOAL + '"x:acme_ceo"\nimpressions = -1\n', "impressions: Input should be greater than 0"),
+        (GOAL + '"x:acme_ceo"\nimpressions = -1\n', "impressions: must be more than 0"),
         (GOAL + '"x:acme_ceo"\n' + GOAL + '"x:ACME_CEO"\n', "x:ACME_CEO already has goals"),
         (GOAL + '"x:acme_ceo"\nbogus = 1\n', "unknown key 'bogus'"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ pytestmark = pytest.mark.dates
 
 def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     out = tmp_path / "demo"
@@ -33,3 +37,4 @@ def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, c
     assert {"transcript.md", "slack-calls.json", "marketing.ics"} <= files
     assert any(name.startswith("schedule-") and name.endswith(".csv") for name in files)
     assert not (tmp_path / "data").exists()  # the demo's database is throwaway
+    assert list(temp.iterdir()) == []  # and leaves nothing in the temp folder

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.organisation.platforms import PLATFORM_NAMES, Platform, parse_account_ref
+from bot.organisation.toml_lines import key_lines, line_of
 from bot.slack_ids import is_channel_id, is_user_id
 from bot.text import capped, clip
 
@@ -81,7 +76,7 @@ class RuleSpec(_Strict):
     topic: str = Field(min_length=1, max_length=200)
     contributors: Annotated[list[UserId], AfterValidator(_no_repeats)] = Field(min_length=1)
     account: str | None = None
-    time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    time: str | None = None
     starts: date | None = None
     ends: date | None = None
 
@@ -98,6 +93,16 @@ class RuleSpec(_Strict):
     @classmethod
     def _strip_at(cls, value: str | None) -> str | None:
         return value.removeprefix("@") if value else value
+
+    @field_validator("time")
+    @classmethod
+    def _time_of_day(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.match(value):
+            raise ValueError(f"{clip(value)!r} is not a time of day (HH:MM, 24-hour, like 09:30)")
+        return value
+
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class DepartmentSpec(_Strict):
@@ -220,79 +225,10 @@ class OrganisationSpec(_Strict):
             ) from None
         return value
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> OrganisationSpec:
-        names: dict[str, int] = {}
-        for index, department in enumerate(self.departments):
-            key = department.name.casefold()
-            if key in names:
-                raise _ItemError(
-                    ("departments", index, "name"),
-                    f"department {department.name!r} is already defined "
-                    f"(departments item {names[key] + 1})",
-                )
-            names[key] = index
-        handles: dict[tuple[str, str], int] = {}
-        for index, account in enumerate(self.accounts):
-            account_key = (account.platform.value, account.handle.casefold())
-            if account_key in handles:
-                raise _ItemError(
-                    ("accounts", index, "handle"),
-                    f"{account.platform.value} account {account.handle!r} is already defined "
-                    f"(accounts item {handles[account_key] + 1})",
-                )
-            handles[account_key] = index
-            if account.department is not None and account.department.casefold() not in names:
-                raise _ItemError(
-                    ("accounts", index, "department"),
-                    f"no department is named {account.department!r}",
-                )
-        for d_index, department in enumerate(self.departments):
-            members = set(department.contributors) | set(department.coordinators)
-            for r_index, rule in enumerate(department.rules):
-                loc: tuple[str | int, ...] = ("departments", d_index, "rules", r_index)
-                strangers = [u for u in rule.contributors if u not in members]
-                if strangers:
-                    raise _ItemError(
-                        (*loc, "contributors"),
-                        f"{', '.join(strangers)} not in {department.name}'s contributors or "
-                        "coordinators",
-                    )
-                if rule.account and (rule.platform.value, rule.account.casefold()) not in handles:
-                    raise _ItemError(
-                        (*loc, "account"),
-                        f"no {rule.platform.value} account {rule.account!r} in [[accounts]]",
-                    )
-                if rule.starts and rule.ends and rule.ends < rule.starts:
-                    raise _ItemError((*loc, "ends"), "ends before it starts")
-        seen_goals: dict[str, int] = {}
-        for index, goal in enumerate(self.goals.accounts):
-            loc = ("goals", "accounts", index, "account")
-            platform, _, handle = goal.account.partition(":")
-            if (platform, handle.casefold()) not in handles:
-                raise _ItemError(loc, f"no account {goal.account!r} in [[accounts]]")
-            goal_key = goal.account.casefold()
-            if goal_key in seen_goals:
-                raise _ItemError(
-                    loc,
-                    f"{goal.account} already has goals "
-                    f"(goals.accounts item {seen_goals[goal_key] + 1})",
-                )
-            seen_goals[goal_key] = index
-        return self
-
     def department_named(self, name: str | None) -> DepartmentSpec | None:
         if name is None:
             return None
         return next((d for d in self.departments if d.name.casefold() == name.casefold()), None)
-
-
-class _ItemError(ValueError):
-    """A cross-reference problem that knows which item it belongs to."""
-
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
 
 
 @dataclass(frozen=True)
@@ -313,32 +249,221 @@ class OrganisationFileError(Exception):
 
 
 def parse_organisation(text: str) -> OrganisationSpec:
-    """Parse and validate the whole file; raise OrganisationFileError listing every problem."""
+    """Parse and validate the whole file: the only way in. Raises OrganisationFileError listing
+    every problem of the file at once (fields and cross-references alike), sorted by line."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise OrganisationFileError([SpecProblem("file", None, f"not valid TOML: {exc}")]) from None
+        raise OrganisationFileError([_syntax_problem(exc)]) from None
+    lines = key_lines(text)
+    found: list[tuple[Loc, str]] = []
+    spec: OrganisationSpec | None = None
     try:
-        return OrganisationSpec.model_validate(data)
+        spec = OrganisationSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(text, data, error) for error in exc.errors()]
-        raise OrganisationFileError(problems) from None
+        found += [_explain(error) for error in exc.errors()]
+    found += cross_reference_problems(data)
+    if found or spec is None:
+        problems = {SpecProblem(_describe(data, loc), line_of(lines, loc), m) for loc, m in found}
+        raise OrganisationFileError(sorted(problems, key=lambda p: (p.line or 0, p.where)))
+    return spec
 
 
-def _problem(text: str, data: dict[str, Any], error: Any) -> SpecProblem:
-    loc: tuple[str | int, ...] = tuple(error["loc"])
+def _syntax_problem(exc: tomllib.TOMLDecodeError) -> SpecProblem:
+    message = str(exc)
+    at = re.search(r"\s*\(at line (\d+), column \d+\)$", message)
+    line = int(at.group(1)) if at else None
+    reason = message[: at.start()] if at else message
+    return SpecProblem("file", line, f"not valid TOML ({reason[:1].lower() + reason[1:]})")
+
+
+Loc = tuple[str | int, ...]
+
+
+def cross_reference_problems(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """What no single field can tell: names defined twice, references to departments, accounts
+    and people that are not there. Works on the raw file, so these are found in the same run
+    as any field's problems; a value that is itself malformed is left to its field's check."""
+    found: list[tuple[Loc, str]] = []
+    departments = _items(data.get("departments"))
+    names: dict[str, int] = {}
+    spelled: list[str] = []
+    for index, department in departments:
+        name = _text(department.get("name"))
+        if name and name.casefold() in names:
+            first = names[name.casefold()] + 1
+            found.append(
+                (
+                    ("departments", index, "name"),
+                    f"department {name!r} is already defined (departments item {first})",
+                )
+            )
+        elif name:
+            names[name.casefold()] = index
+            spelled.append(name)
+    handles: dict[tuple[str, str], int] = {}
+    for index, account in _items(data.get("accounts")):
+        platform = _text(account.get("platform"))
+        handle = _text(account.get("handle")).removeprefix("@")
+        key = (platform, handle.casefold())
+        if platform and handle and key in handles:
+            found.append(
+                (
+                    ("accounts", index, "handle"),
+                    f"{platform} account {handle!r} is already defined "
+                    f"(accounts item {handles[key] + 1})",
+                )
+            )
+        elif platform and handle:
+            handles[key] = index
+        owner = _text(account.get("department"))
+        if owner and owner.casefold() not in names:
+            found.append(
+                (
+                    ("accounts", index, "department"),
+                    f"no department is named {owner!r}{_did_you_mean(owner, spelled)}",
+                )
+            )
+    for d_index, department in departments:
+        members = {
+            _text(u) for key in ("contributors", "coordinators") for u in _list(department.get(key))
+        }
+        name = _text(department.get("name")) or f"departments item {d_index + 1}"
+        for r_index, rule in _items(department.get("rules")):
+            loc: Loc = ("departments", d_index, "rules", r_index)
+            for p_index, person in enumerate(_list(rule.get("contributors"))):
+                if is_user_id(_text(person)) and _text(person) not in members:
+                    found.append(
+                        (
+                            (*loc, "contributors", p_index),
+                            f"{_text(person)} not in {name}'s contributors or coordinators "
+                            "(add them to the department, or take them out of this rule)",
+                        )
+                    )
+            platform = _text(rule.get("platform"))
+            handle = _text(rule.get("account")).removeprefix("@")
+            if platform and handle and (platform, handle.casefold()) not in handles:
+                found.append(
+                    (
+                        (*loc, "account"),
+                        f"no {platform} account {handle!r} is defined in [[accounts]]",
+                    )
+                )
+            starts, ends = rule.get("starts"), rule.get("ends")
+            if _is_date(starts) and _is_date(ends) and ends < starts:
+                found.append(((*loc, "ends"), f"ends ({ends}) is before starts ({starts})"))
+    goals = data.get("goals")
+    seen_goals: dict[str, int] = {}
+    for index, goal in _items(goals.get("accounts") if isinstance(goals, dict) else None):
+        loc = ("goals", "accounts", index, "account")
+        ref = _text(goal.get("account"))
+        platform, _, handle = ref.partition(":")
+        if not ref or (platform, handle.removeprefix("@").casefold()) in handles:
+            pass
+        else:
+            known = [f"{p}:{h}" for p, h in handles]
+            found.append((loc, f"no account {ref!r} in [[accounts]]{_did_you_mean(ref, known)}"))
+        if ref and ref.casefold() in seen_goals:
+            first = seen_goals[ref.casefold()] + 1
+            found.append((loc, f"{ref} already has goals (goals.accounts item {first})"))
+        elif ref:
+            seen_goals[ref.casefold()] = index
+    return found
+
+
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, v) for i, v in enumerate(_list(value)) if isinstance(v, dict)]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _is_date(value: Any) -> TypeGuard[date]:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """(did you mean 'Marketing'?) for the closest choice, ignoring case; or nothing."""
+    spelled = {choice.casefold(): choice for choice in choices}
+    close = difflib.get_close_matches(word.casefold(), list(spelled), n=1, cutoff=0.6)
+    return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
+
+
+def _explain(error: Any) -> tuple[Loc, str]:
+    """A pydantic error in the words of someone editing the file."""
+    loc: Loc = tuple(error["loc"])
+    kind: str = error["type"]
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    given = error.get("input")
+    shown = repr(clip(str(given))) if isinstance(given, str) else clip(str(given))
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        hint = _did_you_mean(str(loc[-1]), known)
+        if not hint and known:
+            hint = f" (keys here: {', '.join(known)})"
+        return loc, f"unknown key {loc[-1]!r}{hint}"
+    if kind == "missing":
+        return loc, f"{loc[-1]!r} is required"
+    if kind == "too_short":
+        if isinstance(given, str):
+            return loc, "must not be empty"
+        least = ctx.get("min_length", 1)
+        return loc, "needs at least one entry" if least == 1 else f"needs at least {least} entries"
+    if kind == "string_too_long":
+        return loc, f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_long":
+        return loc, f"has too many entries (at most {ctx.get('max_length')})"
+    if kind == "greater_than_equal":
+        return loc, f"must be at least {ctx.get('ge')} (it is {shown})"
+    if kind == "greater_than":
+        return loc, f"must be more than {ctx.get('gt')} (it is {shown})"
+    if kind == "less_than_equal":
+        return loc, f"must be at most {ctx.get('le')} (it is {shown})"
+    if kind == "less_than":
+        return loc, f"must be less than {ctx.get('lt')} (it is {shown})"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return loc, f"must be a whole number without quotes (it is {shown})"
+    if kind in {"string_type"}:
+        return loc, f"must be text in quotes (it is {shown})"
+    if kind in {"list_type"}:
+        return loc, f'must be a list in square brackets, like ["…"] (it is {shown})'
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return loc, f"must be a table (it is {shown})"
+    if kind.startswith("date_"):
+        return loc, f"{shown} is not a date (write it as YYYY-MM-DD, without quotes)"
+    if kind == "enum" and "platform" in loc:
+        return loc, f"{shown} is not a platform we know ({PLATFORM_NAMES})"
+    if kind == "enum":
+        return loc, f"{shown} is not one of {ctx.get('expected', 'the allowed values')}"
     message: str = error["msg"].removeprefix("Value error, ")
-    ctx_error = (error.get("ctx") or {}).get("error")
-    if isinstance(ctx_error, _ItemError):
-        loc = ctx_error.loc
-        message = str(ctx_error)
-    elif error["type"] == "extra_forbidden":
-        message = f"unknown key {loc[-1]!r}"
-    elif error["type"] == "missing":
-        message = f"{loc[-1]!r} is required"
-    elif error["type"] == "enum" and "platform" in loc:
-        message = f"{clip(str(error['input']))!r} is not a platform we know ({PLATFORM_NAMES})"
-    return SpecProblem(_describe(data, loc), _line_of(text, loc), message)
+    return loc, message[:1].lower() + message[1:]
+
+
+def _known_keys(loc: Loc) -> list[str]:
+    """The keys the table at loc accepts, for "did you mean"."""
+    model: type[BaseModel] | None = OrganisationSpec
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, str):
+            field = model.model_fields.get(part)
+            model = _model_in(field.annotation) if field else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _describe(data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
@@ -349,8 +474,11 @@ def _describe(data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
         if isinstance(key, int):
             label = f"item {key + 1}"
             item = node[key] if isinstance(node, list) and key < len(node) else None
+            in_goals = parts[-2:] == ["goals", "accounts"]  # [[goals.accounts]] name an account
             named = (
-                item.get("name") or item.get("handle") or item.get("account")
+                item.get("name")
+                or item.get("handle")
+                or (item.get("account") if in_goals else None)
                 if isinstance(item, dict)
                 else None
             )
@@ -364,44 +492,3 @@ def _describe(data: dict[str, Any], loc: tuple[str | int, ...]) -> str:
             parts.append(key)
             node = node.get(key) if isinstance(node, dict) else None
     return " → ".join(parts) or "file"
-
-
-def _line_of(text: str, loc: tuple[str | int, ...]) -> int | None:
-    """Best-effort line number: the n-th [[table]] header, then the key within it."""
-    lines = text.splitlines()
-    start, end = 0, len(lines)
-    rest = list(loc)
-    if len(rest) >= 3 and rest[:2] == ["goals", "accounts"]:
-        rest = ["goals.accounts", *rest[2:]]  # [[goals.accounts]] is its own array of tables
-    elif len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], str):
-        table = re.compile(rf"^\s*\[\s*{re.escape(rest[0])}\s*\]")
-        found = [i for i, line in enumerate(lines) if table.match(line)]
-        if found:  # a key inside a [table]
-            start = found[0]
-            following = [
-                i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")
-            ]
-            end = following[0] if following else len(lines)
-            rest = rest[1:]
-    if len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], int):
-        header = re.compile(rf"^\s*\[\[\s*{re.escape(rest[0])}\s*\]\]")
-        headers = [i for i, line in enumerate(lines) if header.match(line)]
-        if rest[1] >= len(headers):
-            return None
-        start = headers[rest[1]]
-        following = [
-            i for i, line in enumerate(lines) if i > start and line.lstrip().startswith("[")
-        ]
-        end = following[0] if following else len(lines)
-        rest = rest[2:]
-        if not rest:
-            return start + 1
-    elif rest and isinstance(rest[0], str):
-        tables = [i for i, line in enumerate(lines) if line.lstrip().startswith("[")]
-        end = tables[0] if tables else len(lines)
-    if rest and isinstance(rest[0], str):
-        key = re.compile(rf"^\s*{re.escape(rest[0])}\s*=")
-        for i in range(start, end):
-            if key.match(lines[i]):
-                return i + 1
-    return start + 1 if start else None

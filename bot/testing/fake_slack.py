@@ -293,6 +293,8 @@ class FakeSlack:
                 "user_id": BOT_USER_ID,
                 "bot_id": "B0BOT",
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": "wss://wss.slack.invalid/link/?ticket=fake"}
         if method == "chat.postMessage":
             if channel.startswith(("U", "W")):
                 user = self.users.get(channel)
@@ -547,7 +549,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 return self._send(404, b"not found", "text/plain")
             method = path.removeprefix("/api/")
             args = self._parse(raw, query)
-            bearer = (self.headers.get("Authorization") or "").startswith("Bearer xox")
+            # Bot tokens, and app-level tokens (xapp-) for apps.connections.open.
+            bearer = (self.headers.get("Authorization") or "").startswith(
+                ("Bearer xox", "Bearer xapp-")
+            )
             if not bearer and "token" not in args:
                 return self._send_json(200, {"ok": False, "error": "not_authed"})
             args.pop("token", None)

@@ -1,0 +1,302 @@
+"""Operator mistakes at start-up and on the command line: one line naming what to fix, a
+non-zero exit, never a traceback, and nothing started (no scheduler) before the check."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy.engine import make_url
+
+import bot.app
+import jobs.scheduler
+from bot.cli import main
+from bot.runtime import Runtime
+from bot.testing.fake_slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[1]
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL")
+
+
+def one_line(err: str) -> str:
+    """The whole of stderr: exactly one line, from socialbot, with no traceback."""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith("socialbot: "), err
+    return err.strip()
+
+
+@pytest.fixture
+def no_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fails the test if anything gets as far as building the scheduler."""
+
+    def refuse(**_: object) -> None:
+        raise AssertionError("the scheduler was started before start-up was checked")
+
+    monkeypatch.setattr(jobs.scheduler, "build_scheduler", refuse)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield taken.getsockname()[1]
+
+
+# --- Slack tokens ----------------------------------------------------------------------------
+
+
+def test_env_example_copied_as_is_names_the_placeholders(
+    monkeypatch, tmp_path, capsys, no_scheduler
+):
+    for name in SLACK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+    assert main(["serve"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "SLACK_BOT_TOKEN is invalid (still the placeholder from .env.example)" in line
+    assert "Bot User OAuth Token" in line  # where to find the real one
+    assert "SLACK_SIGNING_SECRET, SLACK_APP_TOKEN also invalid" in line
+
+
+@pytest.mark.parametrize("name", ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"])
+def test_each_placeholder_is_refused_on_its_own(env, monkeypatch, capsys, no_scheduler, name):
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    monkeypatch.setenv(name, example[name])
+    assert main(["serve"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"socialbot: {name} is invalid (still the placeholder")
+
+
+def test_refused_app_token_stops_socket_mode_before_the_scheduler(
+    env, monkeypatch, fake_slack: FakeSlack, capsys, no_scheduler
+):
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0-revoked")
+    fake_slack.fail("apps.connections.open", "invalid_auth")
+    assert main(["serve"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "SLACK_APP_TOKEN was refused by Slack (apps.connections.open: invalid_auth)" in line
+    assert "connections:write" in line and "xapp-1-A0-revoked" not in line
+
+
+def test_refused_bot_token_stops_the_worker_before_the_scheduler(
+    env, fake_slack: FakeSlack, capsys, no_scheduler
+):
+    fake_slack.fail("auth.test", "invalid_auth")
+    assert main(["worker"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "SLACK_BOT_TOKEN was refused by Slack (auth.test: invalid_auth)" in line
+    assert env["SLACK_BOT_TOKEN"] not in line
+    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+
+
+def test_the_worker_checks_its_token_and_then_starts(
+    env, monkeypatch, fake_slack: FakeSlack, capsys
+):
+    started: list[bool] = []
+
+    class Scheduler:
+        def start(self) -> None:
+            started.append(True)
+
+        def shutdown(self, wait: bool) -> None:
+            pass
+
+    monkeypatch.setattr(jobs.scheduler, "build_scheduler", lambda **_: Scheduler())
+    assert main(["worker"]) == 0
+    assert started == [True]
+    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+
+
+def test_unreachable_slack_at_start_up_is_one_line(
+    env, monkeypatch, capsys, closed_port, no_scheduler
+):
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{closed_port}/api/")
+    assert main(["serve"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert (
+        f"Slack could not be reached at SLACK_API_URL http://127.0.0.1:{closed_port}/api/" in line
+    )
+    assert "unset SLACK_API_URL" in line
+
+
+# --- the port --------------------------------------------------------------------------------
+
+
+def test_port_in_use_names_port_before_the_scheduler_starts(
+    env, monkeypatch, capsys, busy_port, no_scheduler
+):
+    monkeypatch.setenv("PORT", str(busy_port))
+    assert main(["serve", "--host", "127.0.0.1"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"PORT {busy_port} is already in use on 127.0.0.1" in line
+    assert "set PORT to a free port" in line
+
+
+# --- the database ----------------------------------------------------------------------------
+
+
+def test_sqlite_path_that_is_a_folder(env, monkeypatch, tmp_path, capsys):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{folder}")
+    assert main(["org", "load", "org.toml"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"DATABASE_URL: the SQLite path {folder} is a folder, not a file" in line
+    assert f"sqlite:///{folder / 'socialbot.db'}" in line
+
+
+def test_unresolvable_database_host_without_the_password(env, monkeypatch, capsys, no_scheduler):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:hunter2@db.nowhere.invalid/socialbot")
+    assert main(["serve"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "DATABASE_URL: the host 'db.nowhere.invalid' could not be resolved" in line
+    assert "hunter2" not in line
+
+
+def test_missing_postgresql_database(env, monkeypatch, capsys, database_url, is_postgres):
+    if not is_postgres:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL)")
+    missing = make_url(database_url).set(database="socialbot_no_such_db")
+    monkeypatch.setenv("DATABASE_URL", missing.render_as_string(hide_password=False))
+    assert main(["jobs", "run", "home"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert (
+        "has no database 'socialbot_no_such_db': create it (createdb socialbot_no_such_db)" in line
+    )
+
+
+def test_nothing_answering_at_the_database_port(env, monkeypatch, capsys, closed_port):
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://bot@127.0.0.1:{closed_port}/socialbot")
+    assert main(["jobs", "run", "home"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"nothing answers at 127.0.0.1:{closed_port}: start PostgreSQL" in line
+
+
+# --- jobs run --------------------------------------------------------------------------------
+
+
+def test_jobs_run_with_slack_unreachable_is_one_line(
+    env, org: Runtime, monkeypatch, capsys, closed_port
+):
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{closed_port}/api/")
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-05T09:00:00+00:00"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "Slack could not be reached at SLACK_API_URL" in line
+
+
+def test_jobs_run_when_slack_goes_away_mid_run(env, org: Runtime, monkeypatch, capsys, closed_port):
+    gone = WebClient(token="xoxb-1-test", base_url=f"http://127.0.0.1:{closed_port}/api/")
+    monkeypatch.setattr(bot.app, "make_client", lambda _settings: gone)
+    code = main(["jobs", "run", "reminders", "--at", "2027-01-05T09:00:00+00:00"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert code == 2
+    assert err.splitlines()[-1].startswith("socialbot: reminders stopped: Slack could not be")
+    assert "run it again once Slack answers" in err
+
+
+def test_jobs_run_unknown_job_checks_nothing_else(env, org: Runtime, fake_slack, capsys):
+    assert main(["jobs", "run", "reminderz"]) == 2
+    assert "no job is called 'reminderz'" in one_line(capsys.readouterr().err)
+    assert fake_slack.calls == []
+
+
+# --- manifest --http-url -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not a url", "'not a url' is not a URL"),
+        ("bot.example.org", "'bot.example.org' has no scheme: write https://bot.example.org"),
+        ("", "is empty"),
+        ("http://bot.example.org", "uses http: Slack only posts to https URLs"),
+        ("ftp://bot.example.org", "is not a web address"),
+        ("https://bot", "has no domain"),
+        ("https://bot.example.org:99999", "has an invalid port"),
+        ("https://bot.example.org/?x=1", "carries a query or fragment"),
+    ],
+)
+def test_manifest_refuses_a_bad_http_url(capsys, url, expected):
+    assert main(["manifest", "--http-url", url]) == 2
+    captured = capsys.readouterr()
+    line = one_line(captured.err)
+    assert line.startswith("socialbot: --http-url ") and expected in line
+    assert captured.out == ""
+
+
+def test_manifest_never_echoes_a_login(capsys):
+    assert main(["manifest", "--http-url", "https://me:hunter2@bot.example.org"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "carries a login" in line and "hunter2" not in line
+
+
+@pytest.mark.parametrize(
+    ("url", "events"),
+    [
+        ("https://bot.example.org", "https://bot.example.org/slack/events"),
+        ("https://bot.example.org/", "https://bot.example.org/slack/events"),
+        ("https://bot.example.org/slack/events", "https://bot.example.org/slack/events"),
+        ("https://bot.example.org/slack/events/", "https://bot.example.org/slack/events"),
+        ("https://example.org/socialbot", "https://example.org/socialbot/slack/events"),
+        ("http://localhost:3000", "http://localhost:3000/slack/events"),
+        ("http://127.0.0.1:3000/", "http://127.0.0.1:3000/slack/events"),
+    ],
+)
+def test_manifest_points_at_one_events_url_never_doubled(capsys, url, events):
+    assert main(["manifest", "--http-url", url]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    settings = manifest["settings"]
+    urls = {c["url"] for c in manifest["features"]["slash_commands"]}
+    urls |= {
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    }
+    assert urls == {events}
+
+
+# --- schedule generate --year ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        ("27", "27 is not a year from 2000 to 2100"),
+        ("1999", "1999 is not a year from 2000 to 2100"),
+        ("20270", "20270 is not a year"),
+        ("next", "'next' is not a year"),
+    ],
+)
+def test_schedule_generate_refuses_a_year_out_of_range(env, org: Runtime, capsys, year, expected):
+    with pytest.raises(SystemExit) as exited:
+        main(["schedule", "generate", "--year", year])
+    assert exited.value.code == 2
+    line = one_line(capsys.readouterr().err)
+    assert expected in line and "--year" in line
+    with org.session() as session:
+        from sqlmodel import select
+
+        from storage.models import Slot
+
+        assert len(session.exec(select(Slot)).all()) == 5  # the fixture's only
