@@ -24,7 +24,7 @@ from bot.slack.ids import Action, Callback
 from handlers import draft_command, reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
-from handlers.messages import pick_slot, thread_reply
+from handlers.messages import direct_message, pick_slot
 from handlers.social_command import handle_social
 
 log = logging.getLogger("socialbot.handlers")
@@ -62,7 +62,7 @@ class Listener:
 COMMANDS: dict[str, Listener] = {"/social": Listener(work=handle_social)}
 EVENTS: dict[str, Listener] = {
     "app_home_opened": Listener(work=handle_app_home_opened),
-    "message.im": Listener(work=thread_reply),
+    "message.im": Listener(work=direct_message),
 }
 ACTIONS: dict[Action, Listener] = {
     Action.DRAFT_OPEN: Listener(work=reminder_actions.open_draft_modal),

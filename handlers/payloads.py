@@ -236,17 +236,17 @@ class MessageEvent(_Payload):
     ts: str
     thread_ts: str | None = None
     text: Text = ""
+    blocks: list[dict[str, Any]] = []  # rich_text: read by `bot.slack.message_text`
     files: list[_EventFile] = []
 
     @property
+    def is_person(self) -> bool:
+        human = self.user is not None and self.bot_id is None
+        return human and self.subtype in (None, "file_share")
+
+    @property
     def is_person_in_a_thread(self) -> bool:
-        return (
-            self.user is not None
-            and self.bot_id is None
-            and self.subtype in (None, "file_share")
-            and self.thread_ts is not None
-            and self.thread_ts != self.ts
-        )
+        return self.is_person and self.thread_ts is not None and self.thread_ts != self.ts
 
     def kept_files(self) -> tuple[dict[str, str], ...]:
         """What we keep of each attached file (never its content or private URL)."""

@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlmodel import select
 
-from storage.models import Slot, Verdict
+from storage.models import Draft, Slot, Verdict
 from tests.conftest import Served
 from tests.test_slack_reminders import _digest_for, _reply
 
@@ -495,3 +495,73 @@ def test_a_cancelled_post_cannot_be_approved_afterwards(env, org, served: Served
     [refused] = served.fake.wait_for("response_url")
     assert "no longer in review" in refused["text"]
     assert _status(served) == "cancelled"
+
+
+# --- the post as it will read ------------------------------------------------------------------
+
+ENCODED = "Tips &amp; tricks from <@U0OLIVIA>: read <https://acme.example/story|our story> &lt;3"
+WRITTEN = "Tips & tricks from @Olivia: read our story (https://acme.example/story) <3"
+RICH_TEXT = {
+    "type": "rich_text",
+    "block_id": "b1",
+    "elements": [
+        {
+            "type": "rich_text_section",
+            "elements": [
+                {"type": "text", "text": "Tips & tricks from "},
+                {"type": "user", "user_id": "U0OLIVIA"},
+                {"type": "text", "text": ": read "},
+                {"type": "link", "url": "https://acme.example/story", "text": "our story"},
+                {"type": "text", "text": " <3"},
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("blocks", [[RICH_TEXT], []], ids=["rich_text", "text only"])
+def test_a_reply_reaches_review_as_written_and_inert(env, org, served: Served, blocks):
+    served.fake.add_user("U0OLIVIA", name="Olivia")
+    channel, ts = _digest_for(served, "U0ALICE", "Launch post")
+    _reply(served, channel, ts, "U0ALICE", ENCODED, extra={"blocks": blocks})
+    [review] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "C0MKTREVIEW"
+    )
+    served.fake.wait_for("chat.update")
+    assert review.blocks[1]["text"] == {"type": "plain_text", "text": WRITTEN, "emoji": True}
+    with served.runtime.session() as session:
+        [draft] = session.exec(select(Draft)).all()
+    assert draft.text == WRITTEN
+    # Olivia is named, not mentioned: nothing of the post reaches Slack as live markup.
+    sent = json.dumps([c.args for c in served.fake.calls])
+    assert "<@U0OLIVIA>" not in sent and "&amp;" not in json.dumps(review.blocks[1])
+    assert served.fake.broadcasts() == []
+    # Asked of Slack once, then remembered.
+    assert len([c for c in served.fake.calls_to("users.info") if c["user"] == "U0OLIVIA"]) == 1
+
+
+def test_content_checks_count_the_text_as_written(env, org, served: Served):
+    from bot.cli import main
+    from bot.schedule.service import import_schedule
+
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-02-17,x,Short one,U0ALICE\n",
+            source="x.csv",
+            now=served.runtime.now(),
+        )
+    main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
+    digest = served.fake.messages["D0ALICE"][0]
+    # 160 characters as written; 320 in Slack's encoding, which X would refuse.
+    encoded = "Q&amp;A " * 40
+    assert len(encoded) > 280
+    _reply(served, "D0ALICE", digest["ts"], "U0ALICE", encoded)
+    [said] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.get("thread_ts") == digest["ts"]
+    )
+    assert "received" in said["text"]
+    with served.runtime.session() as session:
+        [draft] = session.exec(select(Draft)).all()
+    assert draft.text.strip() == ("Q&A " * 40).strip()
