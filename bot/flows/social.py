@@ -10,7 +10,7 @@ from bot.slack.context import SlackContext
 from bot.slack.views.common import Block
 from bot.slack.views.help import help_message
 from bot.slack.views.history import history_message
-from bot.slack.views.rules import rules_message
+from bot.slack.views.rules import no_such_department, rules_message
 from bot.slack.views.schedule import refusal_message, schedule_message
 
 Message = tuple[str, list[Block]]
@@ -45,9 +45,11 @@ def rules(ctx: SlackContext, user_id: str, department: str | None) -> Message:
         directory = runtime.organisation(session)
         roles = directory.roles(user_id)
         mine = directory.sorted_ids() if roles.overall else directory.sorted_ids(roles.coordinates)
-        if department is not None:
+        if mine and department is not None:
             wanted = directory.department_named(department)
-            mine = [wanted] if wanted is not None and wanted in mine else []
+            if wanted is None:
+                return no_such_department(department, [directory.departments[i] for i in mine]), []
+            mine = [wanted] if wanted in mine else []
         if not mine:
             return (
                 "Recurring rules are for a department's coordinators and the overall "

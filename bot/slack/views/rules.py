@@ -10,6 +10,7 @@ from bot.slack.views.common import (
     MAX_MESSAGE_BLOCKS,
     Block,
     context,
+    echo,
     escape,
     header,
     mention,
@@ -17,6 +18,11 @@ from bot.slack.views.common import (
     when,
 )
 from bot.slack.views.controls import slot_controls
+
+
+def no_such_department(asked: str, yours: list[str]) -> str:
+    known = ", ".join(f"`{escape(n)}`" for n in yours) or "none"
+    return f"There's no department called `{echo(asked)}`. Departments you coordinate: {known}."
 
 
 def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]]:
