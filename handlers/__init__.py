@@ -71,6 +71,7 @@ ACTIONS: dict[Action, Listener] = {
     Action.HAND_BACK: Listener(work=reminder_actions.open_hand_back_modal),
     Action.REASSIGN: Listener(work=reminder_actions.reassign),
     Action.CANCEL_SLOT: Listener(work=reminder_actions.cancel_slot),
+    Action.RESTORE_SLOT: Listener(work=reminder_actions.restore_slot),
     Action.REMIND_AGAIN: Listener(work=reminder_actions.remind_again),
     Action.PICK_SLOT: Listener(work=pick_slot),
     Action.APPROVE: Listener(work=review.approve),

@@ -66,6 +66,7 @@ class _Action(_Payload):
 class _Container(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
+    is_ephemeral: bool = False
 
 
 class _Channel(_Payload):
@@ -99,6 +100,7 @@ class BlockAction(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
     thread_ts: str | None = None
+    is_ephemeral: bool = False
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BlockAction:
@@ -114,6 +116,7 @@ class BlockAction(_Payload):
             trigger_id=parsed.trigger_id,
             channel_id=container.channel_id or (parsed.channel.id if parsed.channel else None),
             message_ts=container.message_ts,
+            is_ephemeral=container.is_ephemeral,
             thread_ts=parsed.message.thread_ts if parsed.message else None,
         )
 
