@@ -570,3 +570,32 @@ def test_content_checks_count_the_text_as_written(env, org, served: Served):
     with served.runtime.session() as session:
         [draft] = session.exec(select(Draft)).all()
     assert draft.text.strip() == ("Q&A " * 40).strip()
+
+
+def test_a_replaced_version_no_longer_shows_in_review(env, org, served: Served):
+    _, root = _submitted_for_review(served)
+    v1_ts = served.fake.messages["C0MKTREVIEW"][0]["ts"]
+    # Alice sends a second version before anyone decided on the first.
+    _reply(served, "D0ALICE", served.fake.messages["D0ALICE"][0]["ts"], "U0ALICE", "v2!", offset=60)
+    served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: c.get("thread_ts") == root and "Draft v2" in json.dumps(c.get("blocks")),
+    )
+    [replaced] = served.fake.wait_for(
+        "chat.update", where=lambda c: c["channel"] == "C0MKTREVIEW" and c["ts"] == v1_ts
+    )
+    shown = json.dumps(replaced.blocks)
+    assert "Replaced by v2" in shown and "review_approve" not in shown
+    assert replaced["text"].endswith("replaced by v2")
+
+    served.slack.app_home_opened("U0ALICE")
+    [home] = served.fake.wait_for("views.publish")
+    lines = [
+        b["text"]["text"]
+        for b in home.view["blocks"]
+        if b["type"] == "section" and "Launch post* v" in b["text"]["text"]
+    ]
+    v1 = next(line for text in lines for line in text.split("\n") if "* v1 " in line)
+    v2 = next(line for text in lines for line in text.split("\n") if "* v2 " in line)
+    assert "replaced by v2" in v1 and "in review" not in v1
+    assert "in review" in v2

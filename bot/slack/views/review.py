@@ -197,6 +197,15 @@ def _leader_step(m: ReviewMaterial) -> list[Block]:
     return [section(line)]
 
 
+def replaced_message(m: ReviewMaterial, latest: int) -> tuple[str, list[Block]]:
+    """An undecided version after a newer one arrived: shown, no longer waiting for anyone."""
+    text = f"Draft v{m.draft.version} of {escape(m.slot.topic)}: replaced by v{latest}"
+    note = context(
+        f":heavy_minus_sign: *Replaced by v{latest}*, further down this thread: decide on that one."
+    )
+    return text, [*_body(m), note]
+
+
 def version_status_text(material: ReviewMaterial) -> str:
     """The notification text of a version's message once decided."""
     return f"{SlotStatus(material.slot.status).label}: {escape(material.slot.topic)}"
