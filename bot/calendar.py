@@ -20,6 +20,7 @@ from storage.repositories import organisation as org_repo
 from storage.repositories import slots as slot_repo
 
 CALENDAR_SOURCE = "calendar"
+UTC_ZONE = ZoneInfo("UTC")
 MAX_EVENT_DAYS = 366
 
 
@@ -32,9 +33,14 @@ class CalendarImport:
     events: int
     days: int
     flagged: list[tuple[str, str, datetime]] = field(default_factory=list)  # dept, topic, due
+    timezone: ZoneInfo = UTC_ZONE  # the organisation's: operators read times in it
 
     def flagged_lines(self) -> list[str]:
-        return [f"{d}: {t} (due {due:%Y-%m-%d %H:%M} UTC)" for d, t, due in self.flagged]
+        tz = self.timezone
+        return [
+            f"{d}: {t} (due {due.astimezone(tz):%Y-%m-%d %H:%M} {tz.key})"
+            for d, t, due in self.flagged
+        ]
 
 
 def _as_date(value: date | datetime, tz: ZoneInfo) -> date:
@@ -89,7 +95,7 @@ def import_calendar(*, session: Session, data: bytes, now: datetime) -> Calendar
         (names.get(department_id, "?"), topic, due_at)
         for department_id, topic, due_at in slot_repo.open_slots_on(session, set(days), tz, now)
     ]
-    return CalendarImport(events, len(days), flagged)
+    return CalendarImport(events, len(days), flagged, tz)
 
 
 def _slug(name: str) -> str:

@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         "account. All-or-nothing; importing the same file again adds nothing twice.",
     )
     imp.add_argument("path", type=Path, help="the CSV file")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the file if a new row is in the past or on a blackout day",
+    )
     generate = schedule.add_parser(
         "generate",
         help="create a year's slots from the departments' recurring rules",
@@ -291,7 +296,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "schedule" and args.schedule_command == "generate":
         return _schedule_generate(runtime, args.year)
     if args.command == "schedule":
-        return _schedule_import(runtime, args.path)
+        return _schedule_import(runtime, args.path, strict=args.strict)
     if args.command == "calendar" and args.calendar_command == "import":
         return _calendar_import(runtime, args.path)
     if args.command == "calendar":
@@ -349,7 +354,7 @@ def _org_load(runtime: Runtime, path: Path) -> int:
     return 0
 
 
-def _schedule_import(runtime: Runtime, path: Path) -> int:
+def _schedule_import(runtime: Runtime, path: Path, *, strict: bool = False) -> int:
     from bot.organisation.directory import NoOrganisation
     from bot.schedule.csv_import import ScheduleImportError
     from bot.schedule.service import import_schedule
@@ -357,16 +362,27 @@ def _schedule_import(runtime: Runtime, path: Path) -> int:
     try:
         with runtime.session() as session:
             summary = import_schedule(
-                session=session, text=_read(path), source=path.name, now=runtime.now()
+                session=session,
+                text=_read(path),
+                source=path.name,
+                now=runtime.now(),
+                strict=strict,
             )
     except ScheduleImportError as exc:
-        print(f"{path}: {len(exc.problems)} problem(s); nothing was imported:", file=sys.stderr)
+        why = " (--strict)" if strict else ""
+        print(
+            f"{path}: {len(exc.problems)} problem(s){why}; nothing was imported:", file=sys.stderr
+        )
         for line in exc.lines(exc.problems):
             print(f"  {line}", file=sys.stderr)
         return 1
     except NoOrganisation as exc:
         raise ConfigError(str(exc)) from None
     print(f"Imported {path}: {summary}")
+    for line in capped([str(w) for w in summary.warnings], noun="warnings"):
+        print(f"  warning: {line}")
+    if summary.warnings:
+        print("  (`schedule import --strict` refuses such rows)")
     return 0
 
 

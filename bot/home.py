@@ -38,8 +38,9 @@ class DraftSummary:
     topic: str
     version: int
     created_at: datetime
-    status: SlotStatus
+    status: SlotStatus  # the post's; a replaced version's own state is `replaced_by`
     text: str
+    replaced_by: int | None = None  # the newer version this one was replaced by
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,7 @@ def home_for(
         my_department_slots=tuple(mine_slots),
         all_departments=tuple(everything),
         contacts=directory.overall_coordinators,
-        drafts=tuple(
-            DraftSummary(
-                slot.topic, draft.version, draft.created_at, SlotStatus(slot.status), draft.text
-            )
-            for draft, slot in drafts_repo.drafts_by(session, user_id, DRAFTS_SHOWN)
-        ),
+        drafts=_drafts_of(session, user_id),
         feedback=tuple(
             (topic_of(session, draft.slot_id), verdict.decided_by, verdict.reason)
             for verdict, draft in reviews_repo.feedback_for(session, user_id, FEEDBACK_SHOWN)
@@ -108,6 +104,27 @@ def home_for(
             recurring(reviews_repo.change_reasons(session, coordinated, 200)) if coordinated else ()
         ),
     )
+
+
+def _drafts_of(session: Session, user_id: str) -> tuple[DraftSummary, ...]:
+    """My latest drafts, each in its own state: an older version replaced by a newer one is
+    no longer "in review", whatever the post's status."""
+    rows = drafts_repo.drafts_by(session, user_id, DRAFTS_SHOWN)
+    latest = {s.id: drafts_repo.latest_version(session, s.id) for _, s in rows if s.id}
+    summaries = []
+    for draft, slot in rows:
+        newest = latest.get(slot.id or 0, draft.version)
+        summaries.append(
+            DraftSummary(
+                slot.topic,
+                draft.version,
+                draft.created_at,
+                SlotStatus(slot.status),
+                draft.text,
+                replaced_by=newest if newest > draft.version else None,
+            )
+        )
+    return tuple(summaries)
 
 
 STOPWORDS = frozenset(

@@ -29,6 +29,8 @@ class Runtime:
     directory: DirectoryCache = field(default_factory=DirectoryCache)
     # user id -> (IANA timezone or None, when Slack told us); backed by the slackuser table
     timezones: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
+    # user id -> (display name or None, when Slack told us); in memory only
+    names: dict[str, tuple[str | None, datetime]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, settings: Settings) -> Runtime:

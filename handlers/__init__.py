@@ -25,7 +25,7 @@ from bot.slack.ids import Action, Callback
 from handlers import access_command, draft_command, reminder_actions, review
 from handlers.context import inject_runtime
 from handlers.home import handle_app_home_opened
-from handlers.messages import pick_slot, thread_reply
+from handlers.messages import direct_message, pick_slot
 from handlers.social_command import handle_social
 
 log = logging.getLogger("socialbot.handlers")
@@ -66,7 +66,7 @@ COMMANDS: dict[str, Listener] = {
 }
 EVENTS: dict[str, Listener] = {
     "app_home_opened": Listener(work=handle_app_home_opened),
-    "message.im": Listener(work=thread_reply),
+    "message.im": Listener(work=direct_message),
 }
 ACTIONS: dict[Action | AccessAction, Listener] = {
     Action.DRAFT_OPEN: Listener(work=reminder_actions.open_draft_modal),
@@ -75,6 +75,7 @@ ACTIONS: dict[Action | AccessAction, Listener] = {
     Action.HAND_BACK: Listener(work=reminder_actions.open_hand_back_modal),
     Action.REASSIGN: Listener(work=reminder_actions.reassign),
     Action.CANCEL_SLOT: Listener(work=reminder_actions.cancel_slot),
+    Action.RESTORE_SLOT: Listener(work=reminder_actions.restore_slot),
     Action.REMIND_AGAIN: Listener(work=reminder_actions.remind_again),
     Action.PICK_SLOT: Listener(work=pick_slot),
     Action.APPROVE: Listener(work=review.approve),

@@ -66,6 +66,7 @@ class _Action(_Payload):
 class _Container(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
+    is_ephemeral: bool = False
 
 
 class _Channel(_Payload):
@@ -99,6 +100,7 @@ class BlockAction(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
     thread_ts: str | None = None
+    is_ephemeral: bool = False
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BlockAction:
@@ -114,6 +116,7 @@ class BlockAction(_Payload):
             trigger_id=parsed.trigger_id,
             channel_id=container.channel_id or (parsed.channel.id if parsed.channel else None),
             message_ts=container.message_ts,
+            is_ephemeral=container.is_ephemeral,
             thread_ts=parsed.message.thread_ts if parsed.message else None,
         )
 
@@ -236,17 +239,17 @@ class MessageEvent(_Payload):
     ts: str
     thread_ts: str | None = None
     text: Text = ""
+    blocks: list[dict[str, Any]] = []  # rich_text: read by `bot.slack.message_text`
     files: list[_EventFile] = []
 
     @property
+    def is_person(self) -> bool:
+        human = self.user is not None and self.bot_id is None
+        return human and self.subtype in (None, "file_share")
+
+    @property
     def is_person_in_a_thread(self) -> bool:
-        return (
-            self.user is not None
-            and self.bot_id is None
-            and self.subtype in (None, "file_share")
-            and self.thread_ts is not None
-            and self.thread_ts != self.ts
-        )
+        return self.is_person and self.thread_ts is not None and self.thread_ts != self.ts
 
     def kept_files(self) -> tuple[dict[str, str], ...]:
         """What we keep of each attached file (never its content or private URL)."""

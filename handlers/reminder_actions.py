@@ -153,6 +153,22 @@ def cancel_slot(
     say_privately(respond, refused)
 
 
+def restore_slot(
+    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    click = BlockAction.from_body(body)
+    # An ephemeral message (`/social history`) can't be updated: the answer is said instead.
+    in_message = not click.is_ephemeral
+    said = flow.restore(
+        slack_of(context, client),
+        by=click.user_id,
+        slot_id=click.slot_id,
+        channel=click.channel_id if in_message else None,
+        ts=click.message_ts if in_message else None,
+    )
+    say_privately(respond, said)
+
+
 def remind_again(
     body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
 ) -> None:

@@ -53,10 +53,12 @@ class UnknownRequest:
 
 @dataclass(frozen=True)
 class MalformedRequest:
-    """A known subcommand with an argument it cannot take: say what it takes instead."""
+    """A known subcommand without the argument it needs, or with one it cannot take: say
+    what it takes instead."""
 
     given: str
     usage: str
+    problem: str = ""  # what is wrong with `given`, when it is more than unreadable
 
 
 SocialRequest = (
@@ -79,6 +81,8 @@ def parse_social(text: str) -> SocialRequest:
     if not words or words[0].lower() == "help":
         return HelpRequest()
     if words[0].lower() == "history":
+        if len(words) == 1:
+            return MalformedRequest("", HISTORY_USAGE)
         slot_id = parse_id(words[1]) if len(words) == 2 else None
         if slot_id is None:
             return MalformedRequest(" ".join(words[1:]), HISTORY_USAGE)
@@ -100,8 +104,17 @@ def parse_social(text: str) -> SocialRequest:
     if month is not None:
         rest = rest[:-1]
     elif rest and Month.looks_like(rest[-1]):
-        return MalformedRequest(rest[-1], MONTH_USAGE)
+        return MalformedRequest(rest[-1], MONTH_USAGE, "isn't a valid month")
     return ScheduleQuery(department=" ".join(rest) or None, month=month)
+
+
+def malformed_answer(request: MalformedRequest) -> str:
+    if not request.given:
+        return f"Say which one: {request.usage}."
+    given = echo(request.given, 40)
+    if request.problem:
+        return f"`{given}` {request.problem}: use {request.usage}."
+    return f"I can't read `{given}`: use {request.usage}."
 
 
 def handle_social(
@@ -135,8 +148,7 @@ def handle_social(
         elif isinstance(request, RulesRequest):
             text, blocks = social.rules(ctx, user, request.department)
         elif isinstance(request, MalformedRequest):
-            given = echo(request.given or " ", 40)
-            text, blocks = f"I can't read `{given}`: use {request.usage}.", []
+            text, blocks = malformed_answer(request), []
         else:
             text, blocks = f"I don't know `{echo(request.word, 40)}`. Try `/social help`.", []
     except NoOrganisation:

@@ -96,6 +96,7 @@ def test_calendar_import_blocks_days_flags_slots_and_moves_reminders(
     assert "3 blackout days from 2 events" in out
     # Blocked: 9 and 10 March (all day), 16 March. Slots fall on Tuesdays 9 and 16.
     assert out.count("flagged: Marketing: Product tip") == 2
+    assert "(due 2027-03-09 10:30 Europe/London)" in out  # the organisation's time, named
     # Reminders that would land on a blocked day go out the working day before: Bob's slot of
     # Thursday 18th (2 days before: the 16th) and Alice's of the 16th (that morning) both move
     # to Monday 15th.

@@ -60,11 +60,15 @@ def _reply(
 def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
     channel, ts = _digest_for(served, "U0ALICE", "Launch post")
     text = "We're live! 🎉\nLine two & <b>markup</b> stays as written"
+    # As Slack sends it: the three characters it escapes, escaped.
+    encoded = "We're live! 🎉\nLine two &amp; &lt;b&gt;markup&lt;/b&gt; stays as written"
     files = [
         {"id": "F1", "name": "launch.png", "mimetype": "image/png", "permalink": "https://x/F1"}
     ]
     assert (
-        _reply(served, channel, ts, "U0ALICE", text, event_id="Ev1", extra={"files": files}).status
+        _reply(
+            served, channel, ts, "U0ALICE", encoded, event_id="Ev1", extra={"files": files}
+        ).status
         == 200
     )
     [confirmation] = served.fake.wait_for(
@@ -73,7 +77,7 @@ def test_a_reply_in_the_thread_becomes_the_draft_once(env, org, served: Served):
     assert "Draft v1 of *Launch post* received" in confirmation["text"]
     served.fake.wait_for("chat.update")
     # Slack retries the same delivery: nothing new.
-    _reply(served, channel, ts, "U0ALICE", text, event_id="Ev1", retry_num=1)
+    _reply(served, channel, ts, "U0ALICE", encoded, event_id="Ev1", retry_num=1)
     served.idle()
     [draft] = _drafts(served)
     assert draft.text == text and json.loads(draft.files)[0]["name"] == "launch.png"
@@ -255,7 +259,8 @@ def test_app_home_shows_the_draft_and_the_reminders(env, org, served: Served):
     [publish] = served.fake.wait_for("views.publish")
     rendered = json.dumps(publish.view["blocks"])
     assert "Your latest drafts" in rendered and "Launch post* v1" in rendered
-    assert "&lt;!channel&gt;" in rendered and "<!channel>" not in rendered
+    # Stored as the reader saw it ("@channel"), shown inert: never a live ping.
+    assert "live @channel" in rendered and "<!channel>" not in rendered
     assert ":bell: 1" in rendered  # the reminder sent for it
 
 

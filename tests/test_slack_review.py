@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlmodel import select
 
-from storage.models import Slot, Verdict
+from storage.models import Draft, Slot, Verdict
 from tests.conftest import Served
 from tests.test_slack_reminders import _digest_for, _reply
 
@@ -313,8 +313,13 @@ def test_feedback_stays_with_the_contributor_and_history_with_the_slot(env, org,
     served.slack.command("U0BOB", f"history #{slot.id}")
     [history] = served.fake.wait_for("response_url")
     text = json.dumps(history["blocks"])
-    for kind in ("imported", "reminded", "drafted", "changes requested"):
-        assert kind in text
+    for sentence in (
+        "Imported from t.csv",
+        "Reminder sent to <@U0ALICE> (7 days before)",
+        "Draft v1 submitted by <@U0ALICE>",
+        "Changes asked for by <@U0MKTLEAD> (v1): Add the event date",
+    ):
+        assert sentence in text
     served.slack.command("U0STRANGER", f"history {slot.id}")
     refused = served.fake.wait_for("response_url", 2)[-1]
     assert "for people in the programme" in refused["text"]
@@ -495,3 +500,102 @@ def test_a_cancelled_post_cannot_be_approved_afterwards(env, org, served: Served
     [refused] = served.fake.wait_for("response_url")
     assert "no longer in review" in refused["text"]
     assert _status(served) == "cancelled"
+
+
+# --- the post as it will read ------------------------------------------------------------------
+
+ENCODED = "Tips &amp; tricks from <@U0OLIVIA>: read <https://acme.example/story|our story> &lt;3"
+WRITTEN = "Tips & tricks from @Olivia: read our story (https://acme.example/story) <3"
+RICH_TEXT = {
+    "type": "rich_text",
+    "block_id": "b1",
+    "elements": [
+        {
+            "type": "rich_text_section",
+            "elements": [
+                {"type": "text", "text": "Tips & tricks from "},
+                {"type": "user", "user_id": "U0OLIVIA"},
+                {"type": "text", "text": ": read "},
+                {"type": "link", "url": "https://acme.example/story", "text": "our story"},
+                {"type": "text", "text": " <3"},
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("blocks", [[RICH_TEXT], []], ids=["rich_text", "text only"])
+def test_a_reply_reaches_review_as_written_and_inert(env, org, served: Served, blocks):
+    served.fake.add_user("U0OLIVIA", name="Olivia")
+    channel, ts = _digest_for(served, "U0ALICE", "Launch post")
+    _reply(served, channel, ts, "U0ALICE", ENCODED, extra={"blocks": blocks})
+    [review] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "C0MKTREVIEW"
+    )
+    served.fake.wait_for("chat.update")
+    assert review.blocks[1]["text"] == {"type": "plain_text", "text": WRITTEN, "emoji": True}
+    with served.runtime.session() as session:
+        [draft] = session.exec(select(Draft)).all()
+    assert draft.text == WRITTEN
+    # Olivia is named, not mentioned: nothing of the post reaches Slack as live markup.
+    sent = json.dumps([c.args for c in served.fake.calls])
+    assert "<@U0OLIVIA>" not in sent and "&amp;" not in json.dumps(review.blocks[1])
+    assert served.fake.broadcasts() == []
+    # Asked of Slack once, then remembered.
+    assert len([c for c in served.fake.calls_to("users.info") if c["user"] == "U0OLIVIA"]) == 1
+
+
+def test_content_checks_count_the_text_as_written(env, org, served: Served):
+    from bot.cli import main
+    from bot.schedule.service import import_schedule
+
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-02-17,x,Short one,U0ALICE\n",
+            source="x.csv",
+            now=served.runtime.now(),
+        )
+    main(["jobs", "run", "reminders", "--at", "2027-02-10T09:00:00+00:00"])
+    digest = served.fake.messages["D0ALICE"][0]
+    # 160 characters as written; 320 in Slack's encoding, which X would refuse.
+    encoded = "Q&amp;A " * 40
+    assert len(encoded) > 280
+    _reply(served, "D0ALICE", digest["ts"], "U0ALICE", encoded)
+    [said] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c.get("thread_ts") == digest["ts"]
+    )
+    assert "received" in said["text"]
+    with served.runtime.session() as session:
+        [draft] = session.exec(select(Draft)).all()
+    assert draft.text.strip() == ("Q&A " * 40).strip()
+
+
+def test_a_replaced_version_no_longer_shows_in_review(env, org, served: Served):
+    _, root = _submitted_for_review(served)
+    v1_ts = served.fake.messages["C0MKTREVIEW"][0]["ts"]
+    # Alice sends a second version before anyone decided on the first.
+    _reply(served, "D0ALICE", served.fake.messages["D0ALICE"][0]["ts"], "U0ALICE", "v2!", offset=60)
+    served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: c.get("thread_ts") == root and "Draft v2" in json.dumps(c.get("blocks")),
+    )
+    [replaced] = served.fake.wait_for(
+        "chat.update", where=lambda c: c["channel"] == "C0MKTREVIEW" and c["ts"] == v1_ts
+    )
+    shown = json.dumps(replaced.blocks)
+    assert "Replaced by v2" in shown and "review_approve" not in shown
+    assert replaced["text"].endswith("replaced by v2")
+
+    served.slack.app_home_opened("U0ALICE")
+    [home] = served.fake.wait_for("views.publish")
+    lines = [
+        b["text"]["text"]
+        for b in home.view["blocks"]
+        if b["type"] == "section" and "Launch post* v" in b["text"]["text"]
+    ]
+    v1 = next(line for text in lines for line in text.split("\n") if "* v1 " in line)
+    v2 = next(line for text in lines for line in text.split("\n") if "* v2 " in line)
+    assert "replaced by v2" in v1 and "in review" not in v1
+    assert "in review" in v2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.conftest import Served
 
 
@@ -87,6 +89,104 @@ def test_unknown_subcommand_points_to_help(org, served: Served):
     served.slack.command("U0ALICE", "frobnicate now")
     [message] = served.fake.wait_for("response_url")
     assert "I don't know `frobnicate`" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("user", "typed", "answer"),
+    [
+        ("U0ALICE", "history", "Say which one: `/social history #12`, with the number of a slot."),
+        ("U0ALICE", "history   ", "Say which one: `/social history #12`"),
+        ("U0ALICE", "history #abc", "I can't read `#abc`: use `/social history #12`"),
+        ("U0ALICE", "schedule 2026-13", "`2026-13` isn't a valid month: use a month as YYYY-MM"),
+        ("U0ALICE", "schedule Marketing 2026-1", "`2026-1` isn't a valid month"),
+        (
+            "U0MKTLEAD",
+            "rules Nosuch",
+            "There's no department called `Nosuch`. Departments you coordinate: `Marketing`.",
+        ),
+    ],
+)
+def test_answers_say_what_was_wrong(org, served: Served, user: str, typed: str, answer: str):
+    served.slack.command(user, typed)
+    [message] = served.fake.wait_for("response_url")
+    assert message["text"].startswith(answer)
+    assert "department called `2026" not in message["text"]
+
+
+def _dm(served: Served, user: str, text: str, event_id: str = "EvDM1", **fields: str):
+    return served.slack.event(
+        {
+            "type": "message",
+            "channel": "D" + user[1:],
+            "channel_type": "im",
+            "user": user,
+            "text": text,
+            "ts": "1700000000.000100",
+            **fields,
+        },
+        event_id=event_id,
+    )
+
+
+def test_a_dm_outside_a_reminder_thread_gets_a_short_helpful_answer(org, served: Served):
+    _dm(served, "U0ALICE", "hello?")
+    [answer] = served.fake.wait_for("chat.postMessage")
+    assert answer["channel"] == "D0ALICE" and "thread_ts" not in answer.args
+    assert "reply in the thread of one of your reminders" in answer["text"]
+    assert "/social draft" in answer["text"] and "/social help" in answer["text"]
+    # Slack retrying the same delivery is not answered twice.
+    served.slack.event(
+        {
+            "type": "message",
+            "channel": "D0ALICE",
+            "channel_type": "im",
+            "user": "U0ALICE",
+            "text": "hello?",
+            "ts": "1700000000.000100",
+        },
+        event_id="EvDM1",
+        retry_num=1,
+    )
+    # A reply in a thread that is not a reminder (say, a message of its own): answered there.
+    served.slack.event(
+        {
+            "type": "message",
+            "channel": "D0ALICE",
+            "channel_type": "im",
+            "user": "U0ALICE",
+            "text": "and this?",
+            "ts": "1700000000.000300",
+            "thread_ts": "1700000000.000100",
+        },
+        event_id="EvDM2",
+    )
+    [_, in_thread] = served.fake.wait_for("chat.postMessage", 2)
+    assert in_thread["thread_ts"] == "1700000000.000100"
+    served.idle()
+    assert len(served.fake.calls_to("chat.postMessage")) == 2
+
+
+def test_a_dm_from_someone_outside_the_programme_says_so(org, served: Served):
+    _dm(served, "U0STRANGER", "hi")
+    [answer] = served.fake.wait_for("chat.postMessage")
+    assert "not part of it yet" in answer["text"]
+
+
+def test_the_bots_own_messages_and_edits_are_not_answered(org, served: Served):
+    _dm(served, "U0ALICE", "edited", subtype="message_changed", event_id="EvDM3")
+    served.slack.event(
+        {
+            "type": "message",
+            "channel": "D0ALICE",
+            "channel_type": "im",
+            "bot_id": "B0BOT",
+            "text": "a reminder",
+            "ts": "1700000000.000500",
+        },
+        event_id="EvDM4",
+    )
+    served.idle()
+    assert served.fake.calls_to("chat.postMessage") == []
 
 
 def test_before_the_organisation_is_loaded(served: Served):

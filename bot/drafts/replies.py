@@ -56,6 +56,11 @@ class ReplyOutcome:
     refusal: Decision[Refusal] | None = None
 
 
+def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
+    """A direct message that is not a reply to a reminder: False when Slack sent it before."""
+    return repo.first_time(session, event_id, now)
+
+
 def receive_reply(*, session: Session, event_id: str, reply: Reply, now: datetime) -> ReplyOutcome:
     if not repo.first_time(session, event_id, now):
         return ReplyOutcome(ReplyKind.DUPLICATE)

@@ -42,6 +42,7 @@ class Refusal(StrEnum):
     TOO_LONG = "too_long"
     NOT_IN_DEPARTMENT = "not_in_department"
     CHECKS_FAILED = "checks_failed"  # details: each hard content rule broken
+    NOT_CANCELLED = "not_cancelled"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,28 @@ def decide_coordinator_action(*, roles: Roles, slot: SlotFacts | None) -> Decisi
     if slot.status in {SlotStatus.PUBLISHED, SlotStatus.CANCELLED}:
         return refuse(Refusal.NOT_OPEN)
     return allow()
+
+
+def decide_restore(*, roles: Roles, slot: SlotFacts | None) -> Decision[Refusal]:
+    """Undo a cancellation: the department's coordinators and overall ones, and only a
+    cancelled slot."""
+    if slot is None:
+        return refuse(Refusal.NO_SUCH_SLOT)
+    if not (roles.overall or slot.department_id in roles.coordinates):
+        return refuse(Refusal.NOT_COORDINATOR)
+    if slot.status is not SlotStatus.CANCELLED:
+        return refuse(Refusal.NOT_CANCELLED)
+    return allow()
+
+
+def restored_status(before: str | None) -> SlotStatus:
+    """What a restored slot goes back to: what it was when cancelled (recorded then), or
+    planned when that is unknown or was itself final."""
+    try:
+        status = SlotStatus(before or "")
+    except ValueError:
+        return SlotStatus.PLANNED
+    return SlotStatus.PLANNED if status in {SlotStatus.CANCELLED, SlotStatus.PUBLISHED} else status
 
 
 def check_text(text: str) -> Decision[Refusal]:

@@ -19,8 +19,10 @@ from bot.nudges.service import cadences, move_on, reminder_candidates, stages_do
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
-from bot.slack.views.common import escape, mention
+from bot.slack.views.common import Block, escape, mention
+from bot.slack.views.controls import slot_controls
 from bot.slack.views.digest import reminder_digest
+from bot.slack.views.history import restore_button
 from bot.slack.views.notices import handed_back_message, resolved_message
 from bot.slack.views.refusals import refusal
 from bot.slack.views.undeliverable import undeliverable_message
@@ -248,20 +250,50 @@ def cancel(
         item = slot_item(session, slot_id) if slot_id else None
     if isinstance(result, Decision) or item is None:
         return refusal(result if isinstance(result, Decision) else None)
-    _resolve(ctx, channel, ts, item, f":heavy_multiplication_x: Cancelled by {mention(by)}.")
+    outcome = f":heavy_multiplication_x: Cancelled by {mention(by)}."
+    _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id))
     return None
 
 
+def restore(
+    ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
+) -> str | None:
+    """A coordinator undoes a cancellation: the slot is back as it was, reminders and all."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = actions.restore(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=slot_id or 0,
+            by=by,
+            now=runtime.now(),
+        )
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        return refusal(result if isinstance(result, Decision) else None)
+    outcome = f":leftwards_arrow_with_hook: Restored by {mention(by)}."
+    if channel and ts:
+        _resolve(ctx, channel, ts, item, outcome, slot_controls(item.slot_id))
+        return None
+    return f"Restored *{escape(item.topic)}*. {outcome}"
+
+
 def _resolve(
-    ctx: SlackContext, channel: str | None, ts: str | None, item: DigestItem, outcome: str
+    ctx: SlackContext,
+    channel: str | None,
+    ts: str | None,
+    item: DigestItem,
+    outcome: str,
+    *then: Block,
 ) -> None:
-    """Replace the coordinator's buttons with what was done, so nobody acts twice."""
+    """Replace the coordinator's buttons with what was done, so nobody acts twice; `then`:
+    what may still be done (Restore after a cancellation)."""
     if channel and ts:
         ctx.client.chat_update(
             channel=channel,
             ts=ts,
             text=outcome,
-            blocks=resolved_message(f"*{escape(item.topic)}*", outcome),
+            blocks=[*resolved_message(f"*{escape(item.topic)}*", outcome), *then],
         )
 
 

@@ -19,6 +19,7 @@ from bot.review.service import (
     record_leader_step,
     record_verdict,
     remember_posted,
+    replaced_versions,
     review_material,
 )
 from bot.review.service import mark_published as record_published
@@ -30,6 +31,7 @@ from bot.slack.views.refusals import refusal
 from bot.slack.views.review import (
     changes_requested_blocks,
     decided_message,
+    replaced_message,
     review_message,
     version_status_text,
 )
@@ -69,7 +71,21 @@ def post_for_review(ctx: SlackContext, draft_id: int) -> bool:
         remember_posted(
             session=session, draft_id=draft_id, channel=where[0], ts=where[1], now=runtime.now()
         )
+        replaced = replaced_versions(session=session, draft_id=draft_id)
+    for older in replaced:
+        _show_replaced(ctx, older, material.draft.version)
     return sent.outcome is Sending.SENT
+
+
+def _show_replaced(ctx: SlackContext, draft_id: int, latest: int) -> None:
+    with ctx.runtime.session() as session:
+        material = review_material(session=session, draft_id=draft_id)
+    if material is None or material.review is None or not material.draft.review_ts:
+        return
+    text, blocks = replaced_message(material, latest)
+    ctx.client.chat_update(
+        channel=material.review.channel, ts=material.draft.review_ts, text=text, blocks=blocks
+    )
 
 
 def check(ctx: SlackContext, draft_id: int, by: str, *, leader_step: bool = False) -> str | None:

@@ -3,6 +3,7 @@ the person who asked, in their own timezone. Each returns the message to show th
 
 from __future__ import annotations
 
+from bot.drafts.service import SlotFacts, decide_restore
 from bot.schedule.history import slot_history
 from bot.schedule.reader import ScheduleAnswer, ScheduleQuery, schedule_for
 from bot.schedule.rules import rules_for
@@ -10,7 +11,7 @@ from bot.slack.context import SlackContext
 from bot.slack.views.common import Block
 from bot.slack.views.help import help_message
 from bot.slack.views.history import history_message
-from bot.slack.views.rules import rules_message
+from bot.slack.views.rules import no_such_department, rules_message
 from bot.slack.views.schedule import refusal_message, schedule_message
 
 Message = tuple[str, list[Block]]
@@ -35,7 +36,7 @@ def schedule(ctx: SlackContext, user_id: str, query: ScheduleQuery) -> Message:
         )
     if not isinstance(answer, ScheduleAnswer):
         return refusal_message(answer), []
-    return schedule_message(answer, ctx.tz(user_id))
+    return schedule_message(answer, ctx.tz(user_id), runtime.now())
 
 
 def rules(ctx: SlackContext, user_id: str, department: str | None) -> Message:
@@ -45,9 +46,11 @@ def rules(ctx: SlackContext, user_id: str, department: str | None) -> Message:
         directory = runtime.organisation(session)
         roles = directory.roles(user_id)
         mine = directory.sorted_ids() if roles.overall else directory.sorted_ids(roles.coordinates)
-        if department is not None:
+        if mine and department is not None:
             wanted = directory.department_named(department)
-            mine = [wanted] if wanted is not None and wanted in mine else []
+            if wanted is None:
+                return no_such_department(department, [directory.departments[i] for i in mine]), []
+            mine = [wanted] if wanted in mine else []
         if not mine:
             return (
                 "Recurring rules are for a department's coordinators and the overall "
@@ -55,7 +58,7 @@ def rules(ctx: SlackContext, user_id: str, department: str | None) -> Message:
                 [],
             )
         views = rules_for(session=session, department_ids=mine, now=runtime.now())
-    return rules_message(views, ctx.tz(user_id))
+    return rules_message(views, ctx.tz(user_id), runtime.now())
 
 
 def history(ctx: SlackContext, user_id: str, slot_id: int) -> Message:
@@ -63,8 +66,11 @@ def history(ctx: SlackContext, user_id: str, slot_id: int) -> Message:
     with ctx.runtime.session() as session:
         directory = ctx.runtime.organisation(session)
         story = slot_history(session, slot_id)
-    if not directory.roles(user_id).is_member:
+    roles = directory.roles(user_id)
+    if not roles.is_member:
         return "Slot histories are for people in the programme.", []
     if story is None:
         return f"There's no slot #{slot_id}.", []
-    return history_message(story, ctx.tz(user_id))
+    facts = SlotFacts(story.contributor_id, story.department_id, story.status)
+    can_restore = decide_restore(roles=roles, slot=facts).ok
+    return history_message(story, ctx.tz(user_id), now=ctx.runtime.now(), can_restore=can_restore)

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.decisions import Decision
-from bot.drafts.replies import Reply, ReplyKind, ReplyOutcome, receive_reply, resolve_pending
+from bot.drafts.replies import (
+    Reply,
+    ReplyKind,
+    ReplyOutcome,
+    first_delivery,
+    receive_reply,
+    resolve_pending,
+)
 from bot.drafts.service import (
     DraftInput,
     Submitted,
@@ -21,13 +28,16 @@ from bot.drafts.service import (
 from bot.flows.reminders import refresh_digest
 from bot.flows.review import post_for_review
 from bot.nudges.digests import slot_item
+from bot.organisation.directory import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.schedule.timing import local_to_utc
 from bot.slack.context import SlackContext
+from bot.slack.message_text import SlackMessage, as_written
+from bot.slack.people import display_name
 from bot.slack.views.common import section
 from bot.slack.views.draft_command import draft_command_modal
 from bot.slack.views.messages import pick_slot_message
-from bot.slack.views.notices import draft_received
+from bot.slack.views.notices import draft_received, not_a_reminder_reply
 from bot.slack.views.refusals import refusal
 
 NOTHING_OPEN = (
@@ -100,12 +110,62 @@ def submit_from_modal(
     _after(ctx, result, topic, "modal", thread=thread, author=user_id)
 
 
-def receive_thread_reply(ctx: SlackContext, *, event_id: str, reply: Reply) -> None:
-    """A reply in a reminder's thread is the draft (or, with several posts, we ask which)."""
+@dataclass(frozen=True)
+class DirectMessage:
+    """A person's message in their DM with the bot, as Slack sent it."""
+
+    channel: str
+    ts: str
+    user_id: str
+    message: SlackMessage
+    thread_ts: str | None = None
+    files: tuple[dict[str, str], ...] = ()
+
+
+def written_text(ctx: SlackContext, message: SlackMessage) -> str:
+    """The message as its author wrote it (`&`, `<3`, `@Olivia`), not Slack's encoding."""
+
+    def name_of(user_id: str) -> str | None:
+        return display_name(runtime=ctx.runtime, client=ctx.client, user_id=user_id)
+
+    return as_written(message, name_of)
+
+
+def receive_direct_message(ctx: SlackContext, *, event_id: str, dm: DirectMessage) -> None:
+    """A reply in a reminder's thread is the draft (or, with several posts, we ask which);
+    anything else said to the bot gets a short answer saying how to send one."""
     runtime = ctx.runtime
+    if dm.thread_ts is None:
+        with runtime.session() as session:
+            first = first_delivery(session, event_id, runtime.now())
+        if first:
+            _say_how(ctx, dm.channel, None, dm.user_id)
+        return
+    reply = Reply(
+        channel=dm.channel,
+        thread_ts=dm.thread_ts,
+        ts=dm.ts,
+        user_id=dm.user_id,
+        text=written_text(ctx, dm.message),
+        files=dm.files,
+    )
     with runtime.session() as session:
         outcome = receive_reply(session=session, event_id=event_id, reply=reply, now=runtime.now())
+    if outcome.kind is ReplyKind.IGNORED:
+        _say_how(ctx, dm.channel, dm.thread_ts, dm.user_id)
+        return
     _answer(ctx, outcome, reply.channel, reply.thread_ts, reply.user_id)
+
+
+def _say_how(ctx: SlackContext, channel: str, thread_ts: str | None, user_id: str) -> None:
+    with ctx.runtime.session() as session:
+        try:
+            member = ctx.runtime.organisation(session).roles(user_id).is_member
+        except NoOrganisation:
+            member = False
+    ctx.client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, text=not_a_reminder_reply(member)
+    )
 
 
 def _answer(

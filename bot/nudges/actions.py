@@ -14,6 +14,8 @@ from bot.drafts.service import (
     SlotFacts,
     decide_contributor_action,
     decide_coordinator_action,
+    decide_restore,
+    restored_status,
 )
 from bot.nudges.plan import snooze_until
 from bot.nudges.service import cadences, file_for_reminders
@@ -98,10 +100,31 @@ def cancel(
     if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
+    before = slot.status
     slot.status = SlotStatus.CANCELLED.value
     slot.next_nudge_at = None
     session.add(slot)
-    slot_repo.add_event(session, slot_id=slot.id, at=now, kind="cancelled", actor=by)
+    # The status it had is kept with the event: restoring puts it back.
+    slot_repo.add_event(session, slot_id=slot.id, at=now, kind="cancelled", actor=by, detail=before)
+    return Done(slot.id, slot.department_id)
+
+
+def restore(
+    *, session: Session, directory: Directory, slot_id: int, by: str, now: datetime
+) -> Done | Decision[Refusal]:
+    """A cancelled slot back to what it was, with its reminders planned again."""
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide_restore(roles=directory.roles(by), slot=SlotFacts.of(slot))
+    if not decision.ok:
+        return decision
+    assert slot is not None and slot.id is not None
+    cancelled = slot_repo.last_event(session, slot.id, "cancelled")
+    slot.status = restored_status(cancelled.detail if cancelled else None).value
+    slot.updated_at = now
+    session.add(slot)
+    session.flush()
+    file_for_reminders(session, [slot.id])
+    slot_repo.add_event(session, slot_id=slot.id, at=now, kind="restored", actor=by)
     return Done(slot.id, slot.department_id)
 
 

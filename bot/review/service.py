@@ -338,6 +338,24 @@ def review_material(*, session: Session, draft_id: int) -> ReviewMaterial | None
     )
 
 
+def replaced_versions(*, session: Session, draft_id: int) -> list[int]:
+    """Earlier versions of this draft's post that were shown for review and never decided:
+    the newer version replaces them, so their messages stop asking for a decision."""
+    found = _draft_and_slot(session, draft_id)
+    if found is None:
+        return []
+    draft, slot = found
+    assert slot.id is not None
+    return [
+        d.id
+        for d in repo.versions(session, slot.id)
+        if d.id is not None
+        and d.version < draft.version
+        and d.review_ts
+        and repo.verdict_on(session, d.id) is None
+    ]
+
+
 def remember_posted(
     *, session: Session, draft_id: int, channel: str, ts: str, now: datetime
 ) -> None:

@@ -28,6 +28,7 @@ class SlotHistory:
     platform: Platform
     due_at: datetime
     contributor_id: str
+    department_id: int
     status: SlotStatus
     events: tuple[HistoryEvent, ...]
 
@@ -45,6 +46,7 @@ def slot_history(session: Session, slot_id: int) -> SlotHistory | None:
         platform=Platform(slot.platform),
         due_at=slot.due_at,
         contributor_id=slot.contributor_id,
+        department_id=slot.department_id,
         status=SlotStatus(slot.status),
         events=events,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -13,7 +13,14 @@ from bot.nudges.service import file_for_reminders
 from bot.organisation.directory import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Role
-from bot.schedule.csv_import import DepartmentRef, ImportContext, parse_schedule_csv
+from bot.schedule.csv_import import (
+    DepartmentRef,
+    ImportContext,
+    RowProblem,
+    ScheduleImportError,
+    SlotRow,
+    parse_schedule_csv,
+)
 from bot.schedule.status import SlotStatus
 from bot.schedule.timing import Month
 from storage.models import Slot
@@ -26,6 +33,7 @@ class ImportSummary:
     added: int
     updated: int
     unchanged: int
+    warnings: tuple[RowProblem, ...] = ()  # new rows in the past or on blackout days
 
     def __str__(self) -> str:
         return (
@@ -90,10 +98,43 @@ def import_context(session: Session) -> ImportContext:
     return ImportContext(ZoneInfo(org.timezone), org.default_due_hour, departments, accounts)
 
 
-def import_schedule(*, session: Session, text: str, source: str, now: datetime) -> ImportSummary:
-    """All-or-nothing: parse_schedule_csv raises before anything is written."""
-    rows = parse_schedule_csv(text, import_context(session))
+def local_time(moment: datetime, tz: ZoneInfo) -> str:
+    """A time for operators: in the organisation's timezone, which it names."""
+    return f"{moment.astimezone(tz):%Y-%m-%d %H:%M} {tz.key}"
+
+
+def row_warnings(
+    rows: list[SlotRow], *, tz: ZoneInfo, blackout: set[date], now: datetime
+) -> list[RowProblem]:
+    """New rows an operator most likely did not mean: already due, or due on a blackout day."""
+    found = []
+    for row in rows:
+        if row.due_at <= now:
+            found.append(
+                RowProblem(row.row, "due", f"due {local_time(row.due_at, tz)}, in the past")
+            )
+        elif row.due_at.astimezone(tz).date() in blackout:
+            found.append(
+                RowProblem(row.row, "due", f"due {local_time(row.due_at, tz)}, on a blackout day")
+            )
+    return found
+
+
+def import_schedule(
+    *, session: Session, text: str, source: str, now: datetime, strict: bool = False
+) -> ImportSummary:
+    """All-or-nothing: parse_schedule_csv raises before anything is written. New rows in the
+    past or on blackout days are imported with a warning, or, when `strict`, refused."""
+    context = import_context(session)
+    rows = parse_schedule_csv(text, context)
     existing = repo.by_natural_keys(session, (r.natural_key for r in rows))
+    new_rows = [r for r in rows if r.natural_key not in existing]
+    tz = context.timezone
+    days = [r.due_at.astimezone(tz).date() for r in new_rows]
+    blackout = org_repo.blackout_days_between(session, min(days), max(days)) if days else set()
+    warnings = row_warnings(new_rows, tz=tz, blackout=blackout, now=now)
+    if strict and warnings:
+        raise ScheduleImportError(warnings)
     added = updated = unchanged = 0
     new_or_changed: list[Slot] = []
     fresh: list[tuple[Slot, int]] = []
@@ -140,7 +181,7 @@ def import_schedule(*, session: Session, text: str, source: str, now: datetime) 
         new_or_changed.append(slot)
     session.flush()
     file_for_reminders(session, [s.id for s in new_or_changed if s.id is not None])
-    return ImportSummary(added, updated, unchanged)
+    return ImportSummary(added, updated, unchanged, tuple(warnings))
 
 
 def _views(rows: object) -> list[SlotView]:

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# What someone meant as a month even if it isn't one: `2026-13`, `2026-1`, `26-01`.
+MONTH_LIKE = re.compile(r"^[0-9]{2,4}-[0-9]{1,3}$")
 # The months anyone can ask about: wide enough for any real schedule, and far from the ends
 # of the calendar, where the month after (or a timezone's offset) has no date.
 YEARS = range(1900, 3000)
@@ -29,7 +31,7 @@ class Month:
     @staticmethod
     def looks_like(text: str) -> bool:
         """Shaped like YYYY-MM, whether or not it is a month we can show."""
-        return bool(MONTH.match(text.strip()))
+        return bool(MONTH_LIKE.match(text.strip()))
 
     @classmethod
     def containing(cls, moment: datetime, tz: ZoneInfo) -> Month:

@@ -28,6 +28,7 @@ class Action(StrEnum):
     REASSIGN = "reassign"
     REMIND_AGAIN = "remind_again"
     CANCEL_SLOT = "cancel_slot"
+    RESTORE_SLOT = "restore_slot"
     PICK_SLOT = "pick_slot"
     APPROVE = "review_approve"
     REQUEST_CHANGES = "review_request_changes"

@@ -1,4 +1,5 @@
-"""People as Slack knows them: their timezone, asked of users.info and cached."""
+"""People as Slack knows them: their timezone and display name, asked of users.info and
+cached."""
 
 from __future__ import annotations
 
@@ -33,16 +34,46 @@ def timezone_of(
         runtime.timezones[user_id] = remembered
         return _zone(remembered[0], fallback)
     try:
-        tz = client.users_info(user=user_id)["user"].get("tz")
+        user = client.users_info(user=user_id)["user"]
     except SlackApiError as exc:
         log.warning(
             "users.info failed", extra={"user": user_id, "detail": exc.response.get("error")}
         )
         return _zone(remembered[0] if remembered else None, fallback)
+    tz = user.get("tz")
+    runtime.names[user_id] = (_name(user), now)
     with runtime.session() as session:
         repo.save_timezone(session, user_id, tz, now)
     runtime.timezones[user_id] = (tz, now)
     return _zone(tz, fallback)
+
+
+def display_name(*, runtime: Runtime, client: WebClient, user_id: str) -> str | None:
+    """What Slack shows for the user (display name, else real name, else username); None
+    when Slack can't say. Remembered in memory for a day."""
+    now = runtime.now()
+    remembered = runtime.names.get(user_id)
+    if remembered is not None and remembered[1] > now - TIMEZONE_TTL:
+        return remembered[0]
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        log.warning(
+            "users.info failed", extra={"user": user_id, "detail": exc.response.get("error")}
+        )
+        return remembered[0] if remembered else None
+    name = _name(user)
+    runtime.names[user_id] = (name, now)
+    return name
+
+
+def _name(user: dict[str, object]) -> str | None:
+    profile = user.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    for value in (profile.get("display_name"), profile.get("real_name"), user.get("name")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def _zone(name: str | None, fallback: ZoneInfo) -> ZoneInfo:

@@ -471,6 +471,7 @@ class FakeSlack:
                 "tz": user.tz,
                 "profile": {
                     "real_name": user.name or user.id,
+                    "display_name": user.name,
                     "status_text": user.status_text,
                     "status_emoji": user.status_emoji,
                     "status_expiration": user.status_expiration,

@@ -134,6 +134,7 @@ class SlackRequests:
         view: dict[str, Any] | None = None,
         selected_option: dict[str, Any] | None = None,
         selected_user: str | None = None,
+        ephemeral: bool = False,
         **kwargs: Any,
     ) -> Response:
         action: dict[str, Any] = {
@@ -167,7 +168,7 @@ class SlackRequests:
                     "type": "message",
                     "message_ts": message_ts or "1.0",
                     "channel_id": channel_id,
-                    "is_ephemeral": False,
+                    "is_ephemeral": ephemeral,
                 },
                 channel={"id": channel_id, "name": "channel"},
                 message=message,

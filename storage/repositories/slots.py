@@ -218,3 +218,12 @@ def history(session: Session, slot_id: int) -> Sequence[SlotEvent]:
         .where(SlotEvent.slot_id == slot_id)
         .order_by(col(SlotEvent.at), col(SlotEvent.id))
     ).all()
+
+
+def last_event(session: Session, slot_id: int, kind: str) -> SlotEvent | None:
+    return session.exec(
+        select(SlotEvent)
+        .where(SlotEvent.slot_id == slot_id, SlotEvent.kind == kind)
+        .order_by(col(SlotEvent.at).desc(), col(SlotEvent.id).desc())
+        .limit(1)
+    ).first()

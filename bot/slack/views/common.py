@@ -37,18 +37,37 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def when(moment: datetime, tz: ZoneInfo) -> str:
-    """`Tue 5 Jan, 04:00`: built by hand, as strftime dominated long schedule renders."""
+def when(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """`Tue 5 Jan, 04:00`, or `Tue 5 Jan 2027, 04:00` when that is not the year of `now`
+    (both as the reader sees them). Built by hand: strftime dominated long schedule renders."""
     local = moment.astimezone(tz)
     return (
-        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}, "
-        f"{local.hour:02d}:{local.minute:02d}"
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}"
+        f"{_year(local, tz, now)}, {local.hour:02d}:{local.minute:02d}"
     )
 
 
-def day_heading(moment: datetime, tz: ZoneInfo) -> str:
+def day_heading(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
     local = moment.astimezone(tz)
-    return f"{local:%A} {local.day} {local:%B}"
+    return f"{local:%A} {local.day} {local:%B}{_year(local, tz, now)}"
+
+
+def _year(local: datetime, tz: ZoneInfo, now: datetime | None) -> str:
+    if now is None or now.astimezone(tz).year == local.year:
+        return ""
+    return f" {local.year}"
+
+
+def confirm(title: str, text: str, yes: str, no: str = "Keep it") -> Block:
+    """Block Kit's confirmation dialog, for a button whose click can't be taken back lightly.
+    Plain text throughout: what it quotes stays inert."""
+    return {
+        "title": {"type": "plain_text", "text": title[:100]},
+        "text": {"type": "plain_text", "text": text[:300]},
+        "confirm": {"type": "plain_text", "text": yes[:30]},
+        "deny": {"type": "plain_text", "text": no[:30]},
+        "style": "danger",
+    }
 
 
 def header(text: str) -> Block:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.ids import Action
-from bot.slack.views.common import Block
+from bot.slack.views.common import Block, confirm
 
 
 def slot_controls(
@@ -32,6 +32,12 @@ def slot_controls(
             "text": {"type": "plain_text", "text": cancel_label},
             "value": value,
             "style": "danger",
+            "confirm": confirm(
+                f"{cancel_label}?",
+                "Nobody will be reminded about it any more. A coordinator can restore it "
+                "from the message that says it was cancelled, or from /social history.",
+                cancel_label,
+            ),
         },
     ]
     # The select carries no value: listeners read the slot from the block ID.

@@ -10,6 +10,7 @@ from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action
 from bot.slack.views.common import (
     Block,
+    confirm,
     context,
     divider,
     escape,
@@ -52,7 +53,15 @@ def _item_blocks(item: DigestItem, tz: ZoneInfo, now: datetime) -> list[Block]:
                 _button("Submit draft", Action.DRAFT_OPEN, value, style="primary"),
                 _button("Snooze 1 day", Action.SNOOZE_1D, value),
                 _button("Snooze 3 days", Action.SNOOZE_3D, value),
-                _button("Can't do it", Action.HAND_BACK, value),
+                {
+                    **_button("Can't do it", Action.HAND_BACK, value),
+                    "confirm": confirm(
+                        "Hand this post back?",
+                        "Your coordinator will be told you can't do it, and will find someone "
+                        "else. You'll say why next.",
+                        "Hand it back",
+                    ),
+                },
             ],
         }
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.home import HomeModel
+from bot.home import DraftSummary, HomeModel
 from bot.slack.ids import Action
 from bot.slack.views.common import (
     MAX_HOME_BLOCKS,
@@ -109,9 +109,9 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
     if model.drafts:
         blocks.append(header("Your latest drafts"))
         lines = [
-            f"{status_emoji(d.status)} *{escape(d.topic)}* v{d.version} · "
+            f"{_draft_state(d)[0]} *{escape(d.topic)}* v{d.version} · "
             f"`{when(d.created_at, tz)}` · "
-            f"_{d.status.label}_\n>{escape(_preview(d.text))}"
+            f"_{_draft_state(d)[1]}_\n>{escape(_preview(d.text))}"
             for d in model.drafts
         ]
         blocks += pack_lines(lines, 3)[0]
@@ -119,6 +119,13 @@ def _blocks(model: HomeModel, tz: ZoneInfo) -> list[Block]:
         context(f"Times are in your timezone ({tz.key}). `/social help` lists every command.")
     )
     return blocks
+
+
+def _draft_state(draft: DraftSummary) -> tuple[str, str]:
+    """(emoji, words) for one version: its post's status, unless a newer version replaced it."""
+    if draft.replaced_by is not None:
+        return ":heavy_minus_sign:", f"replaced by v{draft.replaced_by}"
+    return status_emoji(draft.status), draft.status.label
 
 
 def _preview(text: str, limit: int = 120) -> str:

@@ -17,6 +17,19 @@ def draft_received(topic: str, version: int, source: str) -> str:
     ).replace("  ", " ")
 
 
+def not_a_reminder_reply(member: bool) -> str:
+    """A direct message to the bot that isn't a reply in one of the person's reminders."""
+    if not member:
+        return (
+            "Hi! I run the organisation's social media programme, and you're not part of it "
+            "yet. `/social help` says who can add you."
+        )
+    return (
+        "Hi! I only read drafts sent as a reply in the thread of one of your reminders. "
+        "To send a draft now, use `/social draft`; `/social help` lists everything I do."
+    )
+
+
 def handed_back_message(
     item: DigestItem, by: str, reason: str, tz: ZoneInfo
 ) -> tuple[str, list[Block]]:

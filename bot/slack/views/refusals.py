@@ -21,6 +21,7 @@ REFUSALS: dict[StrEnum, str] = {
     Refusal.NOT_IN_DEPARTMENT: "That person isn't a contributor or coordinator of this "
     "department. Nothing was changed.",
     Refusal.CHECKS_FAILED: "That draft can't be submitted yet:\n{rules}",
+    Refusal.NOT_CANCELLED: "That post isn't cancelled, so there is nothing to restore.",
     ReviewRefusal.NO_SUCH_DRAFT: "That draft no longer exists.",
     ReviewRefusal.NOT_REVIEWER: "Only {department}'s coordinators and the overall coordinators "
     "can decide on drafts. Nothing was changed.",

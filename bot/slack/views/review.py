@@ -12,7 +12,21 @@ from bot.organisation.platforms import Platform
 from bot.review.service import Outcome, ReviewMaterial
 from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action, Callback
-from bot.slack.views.common import Block, context, escape, mention, section, split_text
+from bot.slack.views.common import (
+    Block,
+    confirm,
+    context,
+    escape,
+    mention,
+    section,
+    split_text,
+)
+
+REJECT_CONFIRM = confirm(
+    "Reject this draft?",
+    "The post won't go out and the author is told; you'll give the reason next.",
+    "Reject",
+)
 
 VERDICT_LINE = {
     Outcome.APPROVED.value: ":white_check_mark: *Approved*",
@@ -88,7 +102,7 @@ def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
         "elements": [
             _button("Approve", Action.APPROVE, value, "primary"),
             _button("Request changes", Action.REQUEST_CHANGES, value),
-            _button("Reject", Action.REJECT, value, "danger"),
+            {**_button("Reject", Action.REJECT, value, "danger"), "confirm": REJECT_CONFIRM},
         ],
     }
     return text, [*_body(m), *leader, actions]
@@ -167,7 +181,10 @@ def _leader_step(m: ReviewMaterial) -> list[Block]:
                     _button(
                         "Approve for the leader", Action.LEADER_APPROVE, str(m.draft.id), "primary"
                     ),
-                    _button("Reject", Action.LEADER_REJECT, value, "danger"),
+                    {
+                        **_button("Reject", Action.LEADER_REJECT, value, "danger"),
+                        "confirm": REJECT_CONFIRM,
+                    },
                 ],
             },
         ]
@@ -178,6 +195,15 @@ def _leader_step(m: ReviewMaterial) -> list[Block]:
     if step.reason:
         line += f": {escape(step.reason)}"
     return [section(line)]
+
+
+def replaced_message(m: ReviewMaterial, latest: int) -> tuple[str, list[Block]]:
+    """An undecided version after a newer one arrived: shown, no longer waiting for anyone."""
+    text = f"Draft v{m.draft.version} of {escape(m.slot.topic)}: replaced by v{latest}"
+    note = context(
+        f":heavy_minus_sign: *Replaced by v{latest}*, further down this thread: decide on that one."
+    )
+    return text, [*_body(m), note]
 
 
 def version_status_text(material: ReviewMaterial) -> str:

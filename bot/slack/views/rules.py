@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import Platform
@@ -10,6 +11,7 @@ from bot.slack.views.common import (
     MAX_MESSAGE_BLOCKS,
     Block,
     context,
+    echo,
     escape,
     header,
     mention,
@@ -19,7 +21,14 @@ from bot.slack.views.common import (
 from bot.slack.views.controls import slot_controls
 
 
-def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]]:
+def no_such_department(asked: str, yours: list[str]) -> str:
+    known = ", ".join(f"`{escape(n)}`" for n in yours) or "none"
+    return f"There's no department called `{echo(asked)}`. Departments you coordinate: {known}."
+
+
+def rules_message(
+    views: list[RuleView], tz: ZoneInfo, now: datetime | None = None
+) -> tuple[str, list[Block]]:
     if not views:
         text = "No recurring rules. They live in the organisation file ([[departments.rules]])."
         return text, [section(text)]
@@ -38,7 +47,7 @@ def rules_message(views: list[RuleView], tz: ZoneInfo) -> tuple[str, list[Block]
                 blocks.append(context("More in `/social schedule`."))
                 return f"{len(views)} recurring rules", blocks
             status = item.status.replace("_", " ")
-            line = f"`{when(item.due_at, tz)}` · {mention(item.contributor_id)} · _{status}_"
+            line = f"`{when(item.due_at, tz, now)}` · {mention(item.contributor_id)} · _{status}_"
             blocks.append(context(line))
             blocks.append(slot_controls(item.slot_id, cancel_label="Skip this one"))
     return f"{len(views)} recurring rules", blocks

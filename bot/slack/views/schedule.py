@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -25,7 +26,9 @@ from bot.slack.views.common import (
 from bot.slack.views.slots import slot_line
 
 
-def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, list[Block]]:
+def schedule_message(
+    answer: ScheduleAnswer, reader_tz: ZoneInfo, now: datetime | None = None
+) -> tuple[str, list[Block]]:
     scope = (
         ", ".join(answer.departments)
         if len(answer.departments) <= 3
@@ -47,8 +50,8 @@ def schedule_message(answer: ScheduleAnswer, reader_tz: ZoneInfo) -> tuple[str, 
     lines: list[str] = []
     for _, day_slots in groupby(answer.slots, key=lambda s: s.due_at.astimezone(reader_tz).date()):
         day = list(day_slots)
-        lines.append(f"*{day_heading(day[0].due_at, reader_tz)}*")
-        lines.extend(slot_line(s, reader_tz, department=many) for s in day)
+        lines.append(f"*{day_heading(day[0].due_at, reader_tz, now)}*")
+        lines.extend(slot_line(s, reader_tz, department=many, now=now) for s in day)
     budget = MAX_MESSAGE_BLOCKS - len(blocks) - 1
     packed, left_out = pack_lines(lines, budget)
     blocks.extend(packed)

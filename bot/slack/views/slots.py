@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.schedule.service import SlotView
@@ -9,11 +10,13 @@ from bot.schedule.status import SlotStatus
 from bot.slack.views.common import escape, mention, status_emoji, when
 
 
-def slot_line(slot: SlotView, tz: ZoneInfo, *, department: bool = False) -> str:
+def slot_line(
+    slot: SlotView, tz: ZoneInfo, *, department: bool = False, now: datetime | None = None
+) -> str:
     where = slot.platform.label + (f" @{escape(slot.account)}" if slot.account else "")
     prefix = f"[{escape(slot.department)}] " if department else ""
     return (
-        f"{status_emoji(slot.status)} `{when(slot.due_at, tz)}` "
+        f"{status_emoji(slot.status)} `{when(slot.due_at, tz, now)}` "
         f"{prefix}*{escape(slot.topic)}* `#{slot.id}`"
         f" · {where}"
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
