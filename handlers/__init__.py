@@ -21,9 +21,8 @@ from slack_bolt import Ack, App
 
 from bot.runtime import Runtime
 from bot.slack.ids import Action, Callback
-from handlers import draft_command, reminder_actions, review
+from handlers import draft_command, home, reminder_actions, review
 from handlers.context import inject_runtime
-from handlers.home import handle_app_home_opened
 from handlers.messages import pick_slot, thread_reply
 from handlers.social_command import handle_social
 
@@ -61,7 +60,7 @@ class Listener:
 
 COMMANDS: dict[str, Listener] = {"/social": Listener(work=handle_social)}
 EVENTS: dict[str, Listener] = {
-    "app_home_opened": Listener(work=handle_app_home_opened),
+    "app_home_opened": Listener(work=home.handle_app_home_opened),
     "message.im": Listener(work=thread_reply),
 }
 ACTIONS: dict[Action, Listener] = {
@@ -80,6 +79,9 @@ ACTIONS: dict[Action, Listener] = {
     Action.LEADER_APPROVE: Listener(work=review.leader_approve),
     Action.LEADER_REJECT: Listener(work=review.open_leader_reject),
     Action.HOME_DRAFT: Listener(work=draft_command.home_draft),
+    Action.HOME_MONTH: Listener(work=home.show_month),
+    Action.SLOT_ADD: Listener(work=home.open_add),
+    Action.SLOT_MENU: Listener(work=home.open_slot_menu),
 }
 VIEWS: dict[Callback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
@@ -93,6 +95,10 @@ VIEWS: dict[Callback, Listener] = {
     Callback.DRAFT_COMMAND: Listener(
         ack=draft_command.ack_draft_command, work=draft_command.draft_command_submitted
     ),
+    Callback.SLOT_ADD: Listener(ack=home.ack_add, work=home.slot_changed),
+    Callback.SLOT_EDIT: Listener(ack=home.ack_edit, work=home.slot_changed),
+    Callback.SLOT_MOVE: Listener(ack=home.ack_move, work=home.slot_changed),
+    Callback.SLOT_REASSIGN: Listener(ack=home.ack_reassign, work=home.reassign_submitted),
 }
 
 

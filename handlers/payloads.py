@@ -15,8 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from slack_bolt import BoltResponse
 
 from bot.drafts.service import DraftInput
+from bot.schedule import changes
 from bot.slack.ids import parse_id
 from bot.slack.views.modals import IMAGE, SPONSORED
+from bot.slack.views.slot_forms import NO_ACCOUNT
 from bot.text import clean
 
 log = logging.getLogger("socialbot.requests")
@@ -66,6 +68,7 @@ class _Action(_Payload):
 class _Container(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
+    view_id: str | None = None
 
 
 class _Channel(_Payload):
@@ -88,17 +91,19 @@ class BlockActionsBody(_Payload):
 
 
 class BlockAction(_Payload):
-    """One click: who clicked, on what, in which message."""
+    """One click: who clicked, on what, in which message (or view: `view_id`)."""
 
     user_id: str
     action_id: str
     value: str = ""
+    option: str = ""  # the option picked from a select or overflow menu
     selected_user: str | None = None
     block_id: str = ""
     trigger_id: str = ""
     channel_id: str | None = None
     message_ts: str | None = None
     thread_ts: str | None = None
+    view_id: str | None = None
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BlockAction:
@@ -109,12 +114,14 @@ class BlockAction(_Payload):
             user_id=parsed.user.id,
             action_id=action.action_id,
             value=action.value,
+            option=action.selected_option.value if action.selected_option else "",
             selected_user=action.selected_user,
             block_id=action.block_id,
             trigger_id=parsed.trigger_id,
             channel_id=container.channel_id or (parsed.channel.id if parsed.channel else None),
             message_ts=container.message_ts,
             thread_ts=parsed.message.thread_ts if parsed.message else None,
+            view_id=container.view_id,
         )
 
     @property
@@ -144,6 +151,8 @@ class _Element(_Payload):
     selected_option: _Option | None = None
     selected_options: list[_Option] | None = None
     selected_date: str | None = None
+    selected_time: str | None = None
+    selected_user: str | None = None
     files: list[_File] | None = None
 
 
@@ -197,6 +206,19 @@ class ViewSubmission(_Payload):
             files=self.files(IMAGE),
         )
 
+    def slot_form(self) -> changes.SlotForm:
+        """The fields of a slot modal (Add a post, Edit, Move), each "" where absent."""
+        account = self.selected(changes.ACCOUNT)
+        return changes.SlotForm(
+            department=self.selected(changes.DEPARTMENT),
+            date=self.selected(changes.DATE),
+            time=self.picked_time(changes.TIME),
+            platform=self.selected(changes.PLATFORM),
+            account="" if account == NO_ACCOUNT else account,
+            topic=self.text(changes.TOPIC),
+            contributor=self.picked_user(changes.CONTRIBUTOR),
+        )
+
     def text(self, block_id: str, action_id: str = "value") -> str:
         return self._element(block_id, action_id).value or ""
 
@@ -208,6 +230,12 @@ class ViewSubmission(_Payload):
     def checked(self, block_id: str, value: str, action_id: str = "value") -> bool:
         options = self._element(block_id, action_id).selected_options or []
         return any(o.value == value for o in options)
+
+    def picked_time(self, block_id: str, action_id: str = "value") -> str:
+        return self._element(block_id, action_id).selected_time or ""
+
+    def picked_user(self, block_id: str, action_id: str = "value") -> str:
+        return self._element(block_id, action_id).selected_user or ""
 
     def selected(self, block_id: str, action_id: str = "value") -> str:
         element = self._element(block_id, action_id)

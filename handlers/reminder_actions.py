@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.drafts.service import check_text
 from bot.flows import reminders as flow
 from bot.flows import submission
+from bot.flows.home import publish_home
 from bot.slack.ids import Action
 from bot.slack.views.modals import draft_modal, hand_back_modal, read_metadata
 from bot.slack.views.refusals import refusal
@@ -54,6 +55,13 @@ def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: B
         ts=click.message_ts,
     )
     say_privately(respond, refused)
+    _home_again(context, client, click)
+
+
+def _home_again(context: BoltContext, client: WebClient, click: BlockAction) -> None:
+    """A click on App Home shows its outcome there."""
+    if click.view_id is not None and click.channel_id is None:
+        publish_home(slack_of(context, client), click.user_id)
 
 
 # --- submitting a draft from the modal -------------------------------------------------------
@@ -137,6 +145,7 @@ def reassign(
         ts=click.message_ts,
     )
     say_privately(respond, refused)
+    _home_again(context, client, click)
 
 
 def cancel_slot(
@@ -151,6 +160,7 @@ def cancel_slot(
         ts=click.message_ts,
     )
     say_privately(respond, refused)
+    _home_again(context, client, click)
 
 
 def remind_again(
