@@ -15,6 +15,7 @@ from jobs.home import HOME_JOB
 from jobs.job import Job, JobContext
 from jobs.reminders import REMINDERS_JOB
 from jobs.review_nudges import REVIEW_NUDGES_JOB
+from jobs.welcome import WELCOME_JOB
 from storage.repositories import jobs as repo
 
 __all__ = ["Job", "JobContext", "UnknownJob", "all_jobs", "run_job"]
@@ -27,7 +28,14 @@ class UnknownJob(Exception):
         super().__init__(f"no job is called {name!r}; `python -m bot jobs list` shows them")
 
 
-JOBS = (REMINDERS_JOB, ESCALATIONS_JOB, LATE_DIGEST_JOB, REVIEW_NUDGES_JOB, HOME_JOB)
+JOBS = (
+    REMINDERS_JOB,
+    ESCALATIONS_JOB,
+    LATE_DIGEST_JOB,
+    REVIEW_NUDGES_JOB,
+    HOME_JOB,
+    WELCOME_JOB,
+)
 
 
 def all_jobs() -> dict[str, Job]:
