@@ -45,30 +45,35 @@ def show_month(body: dict[str, Any], client: WebClient, context: BoltContext) ->
 
 
 def open_add(
-    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    body: dict[str, Any], client: WebClient, respond: Respond | None, context: BoltContext
 ) -> None:
     click = BlockAction.from_body(body)
     view = flow.add_form(slack_of(context, client), click.user_id, _offset(click.value))
     if isinstance(view, str):
-        say_privately(respond, view)
+        say_privately(respond, view, client=client, user_id=click.user_id)
         return
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
 def open_slot_menu(
-    body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    body: dict[str, Any], client: WebClient, respond: Respond | None, context: BoltContext
 ) -> None:
     """Edit… / Move… / Reassign… on a slot (the overflow's option: `verb:slot id:month`)."""
     click = BlockAction.from_body(body)
     verb, _, rest = (click.option or click.value).partition(":")
     slot, _, offset = rest.partition(":")
     if verb not in VERBS:
-        say_privately(respond, "That isn't something socialbot can do to a post.")
+        say_privately(
+            respond,
+            "That isn't something socialbot can do to a post.",
+            client=client,
+            user_id=click.user_id,
+        )
         return
     ctx = slack_of(context, client)
     view = flow.change_form(ctx, click.user_id, verb, parse_id(slot), _offset(offset))
     if isinstance(view, str):
-        say_privately(respond, view)
+        say_privately(respond, view, client=client, user_id=click.user_id)
         return
     client.views_open(trigger_id=click.trigger_id, view=view)
 

@@ -26,7 +26,7 @@ def open_draft_modal(
     ctx, click = slack_of(context, client), BlockAction.from_body(body)
     item = flow.own_item(ctx, click.slot_id, click.user_id)
     if isinstance(item, str):
-        say_privately(respond, item)
+        say_privately(respond, item, client=client, user_id=click.user_id)
         return
     view = draft_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
     client.views_open(trigger_id=click.trigger_id, view=view)
@@ -38,7 +38,7 @@ def open_hand_back_modal(
     ctx, click = slack_of(context, client), BlockAction.from_body(body)
     item = flow.own_item(ctx, click.slot_id, click.user_id)
     if isinstance(item, str):
-        say_privately(respond, item)
+        say_privately(respond, item, client=client, user_id=click.user_id)
         return
     view = hand_back_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
     client.views_open(trigger_id=click.trigger_id, view=view)
@@ -54,7 +54,7 @@ def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: B
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
     _home_again(context, client, click)
 
 
@@ -144,7 +144,7 @@ def reassign(
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
     _home_again(context, client, click)
 
 
@@ -159,7 +159,7 @@ def cancel_slot(
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
     _home_again(context, client, click)
 
 
@@ -168,4 +168,4 @@ def remind_again(
 ) -> None:
     click = BlockAction.from_body(body)
     said = flow.remind_again(slack_of(context, client), by=click.user_id, slot_id=click.slot_id)
-    say_privately(respond, said)
+    say_privately(respond, said, client=client, user_id=click.user_id)
