@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from bot.organisation.directory import Directory
-from bot.organisation.roles import Roles
+from bot.organisation.roles import Role, Roles
 from bot.schedule.service import (
     DepartmentMonth,
     SlotView,
@@ -197,9 +197,7 @@ def needing_attention(
             session=session, department_ids=department_ids, since=now - ATTENTION_SINCE
         )
     }
-    members = {
-        d: {u for u, roles in _people(directory).items() if d in roles} for d in department_ids
-    }
+    members = _writers(directory, department_ids)
     department_of = {name: i for i, name in directory.departments.items()}
     for slot in month:
         open_ = slot.status not in CLOSED_FOR_HOME
@@ -222,12 +220,18 @@ CLOSED_FOR_HOME = frozenset(
 )
 
 
-def _people(directory: Directory) -> dict[str, frozenset[int]]:
-    """Who writes for which departments (contributors and coordinators)."""
-    return {
-        user: directory.roles(user).contributes | directory.roles(user).coordinates
-        for user in directory.memberships
-    }
+def _writers(directory: Directory, department_ids: list[int]) -> dict[int, set[str]]:
+    """Who may write for each of these departments (contributors and coordinators)."""
+    wanted = set(department_ids)
+    writers: dict[int, set[str]] = {d: set() for d in department_ids}
+    for user, memberships in directory.memberships.items():
+        for m in memberships:
+            if m.role in WRITERS and m.department_id in wanted:
+                writers[m.department_id].add(user)
+    return writers
+
+
+WRITERS = frozenset({Role.CONTRIBUTOR, Role.COORDINATOR})
 
 
 def glances(slots: list[SlotView], directory: Directory) -> list[Glance]:
