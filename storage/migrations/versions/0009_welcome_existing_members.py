@@ -27,9 +27,9 @@ def upgrade() -> None:
         else "CURRENT_TIMESTAMP"
     )
     op.execute(
-        "INSERT INTO outbox_item (subject, subject_id, stage, digest_id, state, created_at) "
-        f"SELECT DISTINCT 'person', 0, 'welcome:' || user_id, NULL, 'sent', {utc_now} "
-        "FROM membership WHERE active"
+        "INSERT INTO outbox_item (subject, subject_id, stage, state, created_at) "
+        f"SELECT 'person', 0, 'welcome:' || user_id, 'sent', {utc_now} "
+        "FROM (SELECT DISTINCT user_id FROM membership WHERE active) AS members"
     )
 
 
