@@ -22,9 +22,8 @@ from slack_bolt import Ack, App
 from bot.runtime import Runtime
 from bot.slack.access_ids import AccessAction, AccessCallback
 from bot.slack.ids import Action, Callback
-from handlers import access_command, draft_command, reminder_actions, review
+from handlers import access_command, draft_command, home, reminder_actions, review
 from handlers.context import inject_runtime
-from handlers.home import handle_app_home_opened
 from handlers.messages import direct_message, pick_slot
 from handlers.social_command import handle_social
 
@@ -65,7 +64,7 @@ COMMANDS: dict[str, Listener] = {
     "/access": Listener(work=access_command.handle_access),
 }
 EVENTS: dict[str, Listener] = {
-    "app_home_opened": Listener(work=handle_app_home_opened),
+    "app_home_opened": Listener(work=home.handle_app_home_opened),
     "message.im": Listener(work=direct_message),
 }
 ACTIONS: dict[Action | AccessAction, Listener] = {
@@ -90,6 +89,9 @@ ACTIONS: dict[Action | AccessAction, Listener] = {
     AccessAction.REVEAL: Listener(work=access_command.reveal),
     AccessAction.REFRESH: Listener(work=access_command.refresh),
     AccessAction.BREAK_GLASS: Listener(work=access_command.open_break_glass),
+    Action.HOME_MONTH: Listener(work=home.show_month),
+    Action.SLOT_ADD: Listener(work=home.open_add),
+    Action.SLOT_MENU: Listener(work=home.open_slot_menu),
 }
 VIEWS: dict[Callback | AccessCallback, Listener] = {
     Callback.DRAFT: Listener(ack=reminder_actions.ack_draft, work=reminder_actions.draft_submitted),
@@ -115,6 +117,10 @@ VIEWS: dict[Callback | AccessCallback, Listener] = {
     AccessCallback.SET_SECRET: Listener(
         ack=access_command.ack_set_secret, work=access_command.set_secret_submitted
     ),
+    Callback.SLOT_ADD: Listener(ack=home.ack_add, work=home.slot_changed),
+    Callback.SLOT_EDIT: Listener(ack=home.ack_edit, work=home.slot_changed),
+    Callback.SLOT_MOVE: Listener(ack=home.ack_move, work=home.slot_changed),
+    Callback.SLOT_REASSIGN: Listener(ack=home.ack_reassign, work=home.reassign_submitted),
 }
 
 

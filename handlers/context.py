@@ -28,10 +28,22 @@ def slack_of(context: BoltContext, client: WebClient) -> SlackContext:
     return SlackContext(runtime_of(context), client)
 
 
-def say_privately(respond: Respond, text: str | None) -> None:
-    """An ephemeral answer to the person who clicked (nothing when there is nothing to say)."""
-    if text:
+def say_privately(
+    respond: Respond | None,
+    text: str | None,
+    *,
+    client: WebClient | None = None,
+    user_id: str | None = None,
+) -> None:
+    """An ephemeral answer to the person who clicked (nothing when there is nothing to say).
+    A click on App Home comes with no response URL: there, given the client and who clicked,
+    the answer is a direct message from the bot (Slack has no ephemeral message in a view)."""
+    if not text:
+        return
+    if respond is not None and getattr(respond, "response_url", None):
         respond(text=text, response_type="ephemeral", replace_original=False)
+    elif client is not None and user_id is not None:
+        client.chat_postMessage(channel=user_id, text=text)
 
 
 def inject_runtime(runtime: Runtime) -> Callable[..., BoltResponse | None]:

@@ -15,8 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from slack_bolt import BoltResponse
 
 from bot.drafts.service import DraftInput
+from bot.schedule import changes
 from bot.slack.ids import parse_id
 from bot.slack.views.modals import IMAGE, SPONSORED
+from bot.slack.views.slot_forms import NO_ACCOUNT
 from bot.text import clean
 
 log = logging.getLogger("socialbot.requests")
@@ -67,6 +69,7 @@ class _Container(_Payload):
     channel_id: str | None = None
     message_ts: str | None = None
     is_ephemeral: bool = False
+    view_id: str | None = None
 
 
 class _Channel(_Payload):
@@ -89,11 +92,12 @@ class BlockActionsBody(_Payload):
 
 
 class BlockAction(_Payload):
-    """One click: who clicked, on what, in which message."""
+    """One click: who clicked, on what, in which message (or view: `view_id`)."""
 
     user_id: str
     action_id: str
     value: str = ""
+    option: str = ""  # the option picked from a select or overflow menu
     selected_user: str | None = None
     block_id: str = ""
     trigger_id: str = ""
@@ -101,6 +105,7 @@ class BlockAction(_Payload):
     message_ts: str | None = None
     thread_ts: str | None = None
     is_ephemeral: bool = False
+    view_id: str | None = None
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BlockAction:
@@ -111,6 +116,7 @@ class BlockAction(_Payload):
             user_id=parsed.user.id,
             action_id=action.action_id,
             value=action.value,
+            option=action.selected_option.value if action.selected_option else "",
             selected_user=action.selected_user,
             block_id=action.block_id,
             trigger_id=parsed.trigger_id,
@@ -118,6 +124,7 @@ class BlockAction(_Payload):
             message_ts=container.message_ts,
             is_ephemeral=container.is_ephemeral,
             thread_ts=parsed.message.thread_ts if parsed.message else None,
+            view_id=container.view_id,
         )
 
     @property
@@ -147,6 +154,8 @@ class _Element(_Payload):
     selected_option: _Option | None = None
     selected_options: list[_Option] | None = None
     selected_date: str | None = None
+    selected_time: str | None = None
+    selected_user: str | None = None
     files: list[_File] | None = None
 
 
@@ -200,6 +209,19 @@ class ViewSubmission(_Payload):
             files=self.files(IMAGE),
         )
 
+    def slot_form(self) -> changes.SlotForm:
+        """The fields of a slot modal (Add a post, Edit, Move), each "" where absent."""
+        account = self.selected(changes.ACCOUNT)
+        return changes.SlotForm(
+            department=self.selected(changes.DEPARTMENT),
+            date=self.selected(changes.DATE),
+            time=self.picked_time(changes.TIME),
+            platform=self.selected(changes.PLATFORM),
+            account="" if account == NO_ACCOUNT else account,
+            topic=self.text(changes.TOPIC),
+            contributor=self.picked_user(changes.CONTRIBUTOR),
+        )
+
     def text(self, block_id: str, action_id: str = "value") -> str:
         return self._element(block_id, action_id).value or ""
 
@@ -211,6 +233,12 @@ class ViewSubmission(_Payload):
     def checked(self, block_id: str, value: str, action_id: str = "value") -> bool:
         options = self._element(block_id, action_id).selected_options or []
         return any(o.value == value for o in options)
+
+    def picked_time(self, block_id: str, action_id: str = "value") -> str:
+        return self._element(block_id, action_id).selected_time or ""
+
+    def picked_user(self, block_id: str, action_id: str = "value") -> str:
+        return self._element(block_id, action_id).selected_user or ""
 
     def selected(self, block_id: str, action_id: str = "value") -> str:
         element = self._element(block_id, action_id)

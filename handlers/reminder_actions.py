@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.drafts.service import check_text
 from bot.flows import reminders as flow
 from bot.flows import submission
+from bot.flows.home import publish_home
 from bot.slack.ids import Action
 from bot.slack.views.modals import draft_modal, hand_back_modal, read_metadata
 from bot.slack.views.refusals import refusal
@@ -25,7 +26,7 @@ def open_draft_modal(
     ctx, click = slack_of(context, client), BlockAction.from_body(body)
     item = flow.own_item(ctx, click.slot_id, click.user_id)
     if isinstance(item, str):
-        say_privately(respond, item)
+        say_privately(respond, item, client=client, user_id=click.user_id)
         return
     view = draft_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
     client.views_open(trigger_id=click.trigger_id, view=view)
@@ -37,7 +38,7 @@ def open_hand_back_modal(
     ctx, click = slack_of(context, client), BlockAction.from_body(body)
     item = flow.own_item(ctx, click.slot_id, click.user_id)
     if isinstance(item, str):
-        say_privately(respond, item)
+        say_privately(respond, item, client=client, user_id=click.user_id)
         return
     view = hand_back_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
     client.views_open(trigger_id=click.trigger_id, view=view)
@@ -53,7 +54,14 @@ def snooze(body: dict[str, Any], client: WebClient, respond: Respond, context: B
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
+    _home_again(context, client, click)
+
+
+def _home_again(context: BoltContext, client: WebClient, click: BlockAction) -> None:
+    """A click on App Home shows its outcome there."""
+    if click.view_id is not None and click.channel_id is None:
+        publish_home(slack_of(context, client), click.user_id)
 
 
 # --- submitting a draft from the modal -------------------------------------------------------
@@ -136,7 +144,8 @@ def reassign(
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
+    _home_again(context, client, click)
 
 
 def cancel_slot(
@@ -150,7 +159,8 @@ def cancel_slot(
         channel=click.channel_id,
         ts=click.message_ts,
     )
-    say_privately(respond, refused)
+    say_privately(respond, refused, client=client, user_id=click.user_id)
+    _home_again(context, client, click)
 
 
 def restore_slot(
@@ -174,4 +184,4 @@ def remind_again(
 ) -> None:
     click = BlockAction.from_body(body)
     said = flow.remind_again(slack_of(context, client), by=click.user_id, slot_id=click.slot_id)
-    say_privately(respond, said)
+    say_privately(respond, said, client=client, user_id=click.user_id)

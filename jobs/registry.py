@@ -17,6 +17,7 @@ from jobs.job import Job, JobContext
 from jobs.monthly_report import MONTHLY_REPORT_JOB, REPORT_REQUESTS_JOB
 from jobs.reminders import REMINDERS_JOB
 from jobs.review_nudges import REVIEW_NUDGES_JOB
+from jobs.welcome import WELCOME_JOB
 from storage.repositories import jobs as repo
 
 __all__ = ["Job", "JobContext", "UnknownJob", "all_jobs", "run_job"]
@@ -38,6 +39,7 @@ JOBS = (
     ACCESS_EXPIRY_JOB,
     MONTHLY_REPORT_JOB,
     REPORT_REQUESTS_JOB,
+    WELCOME_JOB,
 )
 
 

@@ -90,3 +90,32 @@ def test_a_huge_home_tab_fits():
     view = home_view(model, LONDON)
     _assert_within_limits(view["blocks"], 100)
     assert "Your upcoming posts" in json.dumps(view["blocks"])
+
+
+def test_a_huge_home_tab_with_everything_to_act_on_fits_and_says_what_it_left_out():
+    from bot.home import Attention, Glance, WaitingThread
+
+    roles = Roles("U1", overall=True, coordinates=frozenset(range(200)), contributes=frozenset({1}))
+    slots = _slots(3000, 200)
+    model = HomeModel(
+        roles=roles,
+        org_loaded=True,
+        month=Month(2027, 1),
+        upcoming=tuple(s for s in slots[:15]),
+        my_departments=tuple(_overview(200)),
+        my_department_slots=tuple(slots),
+        can_add=True,
+        waiting=tuple(
+            WaitingThread(i, f"<!channel> topic {i} " + "y" * 150, "D", "C1", f"{i}.000100")
+            for i in range(15)
+        ),
+        attention=tuple(Attention(s, unassigned=i % 2 == 0) for i, s in enumerate(slots[:30])),
+        glance=tuple(Glance(i, f"Department {i:03d}", 100, 50, 10, 5) for i in range(200)),
+    )
+    view = home_view(model, LONDON, "https://acme.slack.com/")
+    _assert_within_limits(view["blocks"], 100)
+    rendered = json.dumps(view["blocks"])
+    assert "more departments" in rendered and "more this month" in rendered
+    assert "more late or unassigned" in rendered and "more of your posts" in rendered
+    assert "<!channel>" not in rendered and "&lt;!channel&gt;" in rendered
+    assert view["blocks"][-1]["type"] == "context"  # the footer survives

@@ -1,4 +1,5 @@
-"""App Home: published when someone opens the tab, and refreshed daily for everyone who has."""
+"""App Home: published when someone opens the tab or moves to another month, after a change
+made from it, and refreshed daily for everyone who has opened it."""
 
 from __future__ import annotations
 
@@ -14,29 +15,38 @@ from bot.organisation.directory import Directory, NoOrganisation
 from bot.slack.context import SlackContext
 from bot.slack.people import timezone_of
 from bot.slack.views.home import home_view
+from bot.slack.workspace import workspace_url
 
 log = logging.getLogger("socialbot.jobs")
 
 
-def home_for_user(ctx: SlackContext, user_id: str) -> dict[str, Any]:
-    """The user's App Home view as of the runtime's clock (the caller publishes it)."""
+def home_for_user(ctx: SlackContext, user_id: str, offset: int = 0) -> dict[str, Any]:
+    """The user's App Home view as of the runtime's clock (the caller publishes it), showing
+    the month `offset` months from this one."""
     runtime = ctx.runtime
     with runtime.session() as session:
         try:
             directory: Directory | None = runtime.organisation(session)
         except NoOrganisation:
             directory = None
-        model = home_for(session=session, directory=directory, user_id=user_id, now=runtime.now())
+        model = home_for(
+            session=session,
+            directory=directory,
+            user_id=user_id,
+            now=runtime.now(),
+            offset=offset,
+        )
         record_home_opened(session, user_id, runtime.now())
     fallback = directory.timezone if directory else ZoneInfo("UTC")
     tz = timezone_of(runtime=runtime, client=ctx.client, user_id=user_id, fallback=fallback)
+    links = workspace_url(ctx.client) if model.waiting else ""
     with runtime.session() as session:
         access = access_flows.home_section(runtime, session, directory, user_id, tz)
-    return home_view(model, tz, access)
+    return home_view(model, tz, links, access)
 
 
-def publish_home(ctx: SlackContext, user_id: str) -> None:
-    ctx.client.views_publish(user_id=user_id, view=home_for_user(ctx, user_id))
+def publish_home(ctx: SlackContext, user_id: str, offset: int = 0) -> None:
+    ctx.client.views_publish(user_id=user_id, view=home_for_user(ctx, user_id, offset))
 
 
 def refresh_homes(ctx: SlackContext) -> str:

@@ -184,6 +184,15 @@ def import_schedule(
     return ImportSummary(added, updated, unchanged, tuple(warnings))
 
 
+def attention_slots(
+    *, session: Session, department_ids: list[int], since: datetime, limit: int = 200
+) -> list[SlotView]:
+    """Late and handed-back posts of these departments due since `since`, soonest first."""
+    return _views(
+        repo.attention_rows(session, department_ids=department_ids, since=since, limit=limit)
+    )
+
+
 def _views(rows: object) -> list[SlotView]:
     return [
         SlotView(

@@ -37,6 +37,9 @@ class Action(StrEnum):
     LEADER_APPROVE = "review_leader_approve"
     LEADER_REJECT = "review_leader_reject"
     HOME_DRAFT = "home_draft"
+    HOME_MONTH = "home_month"  # value: the month to show, in months from this one
+    SLOT_ADD = "slot_add"
+    SLOT_MENU = "slot_menu"  # an overflow: "edit:<id>", "move:<id>", "reassign:<id>"
 
 
 class Callback(StrEnum):
@@ -47,3 +50,7 @@ class Callback(StrEnum):
     PUBLISHED = "review_published_submit"
     DRAFT_COMMAND = "draft_command_submit"
     LEADER_REJECT = "review_leader_reject_submit"
+    SLOT_ADD = "slot_add_submit"
+    SLOT_EDIT = "slot_edit_submit"
+    SLOT_MOVE = "slot_move_submit"
+    SLOT_REASSIGN = "slot_reassign_submit"

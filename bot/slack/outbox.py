@@ -59,6 +59,7 @@ class Subject(StrEnum):
 
     SLOT = outbox.SLOT
     DRAFT = "draft"  # a version's message in its review channel
+    PERSON = outbox.PERSON  # about someone, not a row: id 0, the person in the stage
 
 
 @dataclass(frozen=True)

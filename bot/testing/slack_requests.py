@@ -174,7 +174,9 @@ class SlackRequests:
                 message=message,
             )
         if view is not None:
+            # As Slack does: a click in a view (App Home, a modal) carries no response URL.
             payload.update(container={"type": "view", "view_id": view.get("id", "V0")}, view=view)
+            payload.pop("response_url")
         return self._form(payload, **kwargs)
 
     def view_submission(

@@ -13,6 +13,21 @@ from storage.models import Digest, OutboxItem
 from storage.repositories.slots import set_next_nudge
 
 SLOT = "slot"
+PERSON = "person"
+
+
+def stages_told(session: Session, *, subject: str, subject_id: int, prefix: str) -> set[str]:
+    """The stages about this subject starting with `prefix` that are claimed, sent or failed
+    (a released or abandoned claim is not here: it may be told again)."""
+    return set(
+        session.exec(
+            select(OutboxItem.stage).where(
+                OutboxItem.subject == subject,
+                OutboxItem.subject_id == subject_id,
+                col(OutboxItem.stage).startswith(prefix),
+            )
+        ).all()
+    )
 
 
 def claim(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select as rows  # several columns at once, typed by SQLAlchemy
 from sqlmodel import Session, col, select
 
 from storage.models import Draft, Review, Slot, Verdict
@@ -83,3 +84,27 @@ def unposted_drafts(session: Session) -> Sequence[int]:
         )
         if draft_id is not None
     ]
+
+
+def waiting_threads(
+    session: Session, department_ids: Sequence[int], limit: int
+) -> Sequence[tuple[int, str, int, str, str]]:
+    """(slot id, topic, department id, thread channel, thread ts) of posts in review in these
+    departments, the longest waiting (soonest due) first."""
+    query = (
+        rows(
+            col(Slot.id),
+            col(Slot.topic),
+            col(Slot.department_id),
+            col(Review.channel),
+            col(Review.root_ts),
+        )
+        .join(Review, col(Review.slot_id) == Slot.id)
+        .where(
+            col(Slot.status) == SlotStatus.IN_REVIEW,
+            col(Slot.department_id).in_(list(department_ids)),
+        )
+        .order_by(col(Slot.due_at), col(Slot.id))
+        .limit(limit)
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in session.execute(query)]

@@ -75,6 +75,30 @@ def view_rows(
     return session.execute(query).all()
 
 
+_DONE = (SlotStatus.APPROVED, SlotStatus.PUBLISHED, SlotStatus.CANCELLED)
+
+
+def attention_rows(
+    session: Session, *, department_ids: Sequence[int], since: datetime, limit: int
+) -> Sequence[Any]:
+    """The view columns of posts that need a coordinator: late (no draft, or not approved by
+    their due time) or handed back, due since `since`, soonest first."""
+    query = (
+        rows(*_VIEW_COLUMNS)
+        .join(Department, col(Department.id) == Slot.department_id)
+        .outerjoin(Account, col(Account.id) == Slot.account_id)
+        .where(
+            col(Slot.department_id).in_(list(department_ids)),
+            col(Slot.due_at) >= since,
+            col(Slot.status).in_((SlotStatus.LATE, SlotStatus.HANDED_BACK))
+            | (col(Slot.late_since).is_not(None) & col(Slot.status).notin_(_DONE)),
+        )
+        .order_by(col(Slot.due_at), col(Slot.id))
+        .limit(limit)
+    )
+    return session.execute(query).all()
+
+
 def status_counts(
     session: Session, *, start: datetime, end: datetime, department_ids: Sequence[int] | None = None
 ) -> Sequence[Any]:

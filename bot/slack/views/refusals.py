@@ -8,6 +8,7 @@ from typing import Any
 from bot.decisions import Decision
 from bot.drafts.service import Refusal
 from bot.review.service import Outcome, ReviewRefusal
+from bot.schedule.changes import ChangeRefusal
 from bot.slack.views.common import escape, mention
 
 REFUSALS: dict[StrEnum, str] = {
@@ -37,6 +38,10 @@ REFUSALS: dict[StrEnum, str] = {
     ReviewRefusal.OLD_VERSION: "This is an older version. The latest is v{latest}, further down "
     "this thread: decide on that one.",
     ReviewRefusal.ALREADY_DECIDED: "{who} already {done}. Nothing was changed.",
+    ChangeRefusal.NO_SUCH_SLOT: "That post no longer exists.",
+    ChangeRefusal.NOT_COORDINATOR: "Only this department's coordinators and the overall "
+    "coordinators can change its schedule. Nothing was changed.",
+    ChangeRefusal.CLOSED: "That post is already published or cancelled, so it can't be changed.",
 }
 ALREADY = {
     Outcome.APPROVED.value: "approved this version",

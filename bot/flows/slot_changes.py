@@ -1,0 +1,128 @@
+"""A coordinator changes the schedule from App Home: Add a post, and Edit / Move / Reassign on
+a slot. Each form opens only for someone the domain's rule allows; each submission is checked
+again (`bot.schedule.changes`), so a refusal or a problem changes nothing and is said on the
+form, field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.decisions import Decision, refuse
+from bot.flows import reminders
+from bot.schedule import changes
+from bot.schedule.changes import CONTRIBUTOR, DATE, SlotForm
+from bot.slack.context import SlackContext
+from bot.slack.views.refusals import refusal
+from bot.slack.views.slot_forms import (
+    add_slot_modal,
+    edit_slot_modal,
+    form_errors,
+    move_slot_modal,
+    reassign_modal,
+)
+
+Errors = dict[str, str]
+
+
+def add_form(ctx: SlackContext, user_id: str, offset: int) -> dict[str, Any] | str:
+    """The Add a post modal, or why this person may not add posts."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        ids = changes.departments_changeable(directory.roles(user_id), directory)
+        accounts = changes.account_choices(session)
+    if not ids:
+        return refusal(refuse(changes.ChangeRefusal.NOT_COORDINATOR))
+    return add_slot_modal(
+        [(i, directory.departments[i]) for i in ids], accounts, directory.timezone, offset
+    )
+
+
+def change_form(
+    ctx: SlackContext, user_id: str, verb: str, slot_id: int | None, offset: int
+) -> dict[str, Any] | str:
+    """The Edit, Move or Reassign modal for a slot, or why this person may not change it."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        slot = changes.slot_for_form(session, directory, user_id, slot_id)
+        accounts = changes.account_choices(session)
+    if isinstance(slot, Decision):
+        return refusal(slot)
+    if verb == "edit":
+        return edit_slot_modal(slot, accounts, offset)
+    if verb == "move":
+        return move_slot_modal(slot, directory.timezone, offset)
+    return reassign_modal(slot, offset)
+
+
+def _answer(
+    result: changes.Changed | changes.Problems | Decision[Any], *, refused_on: str = DATE
+) -> Errors | None:
+    """None when the change was made; else the words for the form, a refusal shown on
+    `refused_on` (the form's first field)."""
+    if isinstance(result, changes.Problems):
+        return form_errors(result.fields)
+    if isinstance(result, Decision):
+        return {refused_on: refusal(result)}
+    return None
+
+
+def add(ctx: SlackContext, user_id: str, form: SlotForm) -> Errors | None:
+    """Add the post, or say on the form what stops it (None: added)."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = changes.add_slot(
+            session=session,
+            directory=runtime.organisation(session),
+            by=user_id,
+            form=form,
+            now=runtime.now(),
+        )
+    return _answer(result)
+
+
+def edit(ctx: SlackContext, user_id: str, slot_id: int | None, form: SlotForm) -> Errors | None:
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = changes.edit_slot(
+            session=session,
+            directory=runtime.organisation(session),
+            by=user_id,
+            slot_id=slot_id,
+            form=form,
+            now=runtime.now(),
+        )
+    return _answer(result, refused_on=changes.PLATFORM)
+
+
+def move(ctx: SlackContext, user_id: str, slot_id: int | None, form: SlotForm) -> Errors | None:
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = changes.move_slot(
+            session=session,
+            directory=runtime.organisation(session),
+            by=user_id,
+            slot_id=slot_id,
+            form=form,
+            now=runtime.now(),
+        )
+    return _answer(result)
+
+
+def check_reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> Errors | None:
+    """Whether the Reassign form may go ahead, said on the form (the reassignment itself sends
+    a reminder, so it happens after the form is closed)."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        slot = changes.slot_for_form(session, directory, user_id, slot_id)
+        if isinstance(slot, Decision):
+            return {CONTRIBUTOR: refusal(slot)}
+        problem = changes.check_contributor(session, slot, to)
+    return form_errors({CONTRIBUTOR: problem}) if problem else None
+
+
+def reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> str | None:
+    """Reassign as from a late-post message: the new contributor is reminded at once."""
+    return reminders.reassign(ctx, by=user_id, slot_id=slot_id, to=to, channel=None, ts=None)
