@@ -117,8 +117,10 @@ def ack_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
 def slot_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """After Add / Edit / Move: App Home again, as of the change (or as it was, if refused)."""
     form = ViewSubmission.from_body(body)
-    _, offset = read_form_metadata(form.private_metadata)
-    publish_home(slack_of(context, client), form.user_id, clamp_offset(offset))
+    slot_id, offset = read_form_metadata(form.private_metadata)
+    ctx = slack_of(context, client)
+    flow.report_too_late(ctx, slot_id)
+    publish_home(ctx, form.user_id, clamp_offset(offset))
 
 
 def reassign_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

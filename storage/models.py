@@ -28,6 +28,7 @@ class Organisation(SQLModel, table=True):
     revision: int = Field(default=0)
     reminder_days: str = Field(default="7,2,0", max_length=60)  # days before due, comma-separated
     reminder_hour: int = Field(default=9)
+    reminder_min_lead_hours: int = Field(default=2)  # the least a reminder leaves before due
     escalate_after_days: int = Field(default=3)
     review_nudge_hours: int = Field(default=24)  # working hours a draft may wait for a decision
     protocols: str = Field(default="{}", sa_type=Text)  # JSON

@@ -261,7 +261,8 @@ def test_app_home_shows_the_draft_and_the_reminders(env, org, served: Served):
     assert "Your latest drafts" in rendered and "Launch post* v1" in rendered
     # Stored as the reader saw it ("@channel"), shown inert: never a live ping.
     assert "live @channel" in rendered and "<!channel>" not in rendered
-    assert ":bell: 1" in rendered  # the reminder sent for it
+    shown = json.dumps(publish.view["blocks"], ensure_ascii=False)
+    assert ":bell: reminded 1×" in shown  # the reminder sent for it, said in words
 
 
 def _until_confirmed(served: Served, channel: str, ts: str) -> None:

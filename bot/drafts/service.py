@@ -43,6 +43,7 @@ class Refusal(StrEnum):
     NOT_IN_DEPARTMENT = "not_in_department"
     CHECKS_FAILED = "checks_failed"  # details: each hard content rule broken
     NOT_CANCELLED = "not_cancelled"
+    SNOOZE_TOO_LONG = "snooze_too_long"  # the reminder would come too close to the due time
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,28 @@ a refusal comes back as the words to say, and nothing changes."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from bot.decisions import Decision, refuse
 from bot.drafts.service import Refusal
 from bot.nudges import actions
 from bot.nudges.digests import DigestItem, reminder_at, slot_item
 from bot.nudges.plan import plan_reminder
-from bot.nudges.service import cadences, move_on, reminder_candidates, stages_done
+from bot.nudges.service import (
+    Unreminded,
+    cadences,
+    move_on,
+    record_not_reminded,
+    reminder_candidates,
+    slots_waiting_for_first_reminder,
+    stages_done,
+    unreachable,
+)
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
@@ -25,6 +37,7 @@ from bot.slack.views.digest import reminder_digest
 from bot.slack.views.history import restore_button
 from bot.slack.views.notices import handed_back_message, resolved_message
 from bot.slack.views.refusals import refusal
+from bot.slack.views.too_late import too_late_message
 from bot.slack.views.undeliverable import undeliverable_message
 
 BATCH = 50_000
@@ -51,6 +64,7 @@ def send_due(ctx: SlackContext) -> str:
     moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    stalled = []  # slots no stage will reach: reported if they never had a reminder
     for row in rows:
         plan = plan_reminder(
             due_at=row.due_at,
@@ -65,6 +79,8 @@ def send_due(ctx: SlackContext) -> str:
             skipped[row.slot_id] = plan.superseded
         if plan.send:
             due[row.contributor_id].append((row.slot_id, plan.send))
+        elif plan.next_at is None and row.due_at > now:
+            stalled.append(row.slot_id)
     sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
         # What is being sent moves on with its claim: a run killed before a contributor's turn
@@ -80,7 +96,7 @@ def send_due(ctx: SlackContext) -> str:
             recipient=contributor,
             kind="reminder",
             items=items,
-            render=partial(reminder_digest, contributor, tz=tz, now=now),
+            render=partial(reminder_digest, contributor, tz=tz, now=now, cadences=plans_for),
             event="reminded",
             moves={slot_id: moments[slot_id] for slot_id, _ in items},
         )
@@ -93,10 +109,64 @@ def send_due(ctx: SlackContext) -> str:
         elif delivery.outcome is Outcome.IN_DOUBT:
             in_doubt += 1
     reported = report_undeliverable(ctx, undelivered)
+    too_late = report_too_late(ctx, stalled, zones=zones)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
         f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
+        + (f", {too_late} too late for a reminder" if too_late else "")
     )
+
+
+def report_too_late(
+    ctx: SlackContext,
+    slot_ids: Iterable[int] | None,
+    *,
+    zones: Mapping[str, ZoneInfo] | None = None,
+) -> int:
+    """Tell the coordinators of each slot no reminder can reach in time (never reminded, and
+    no moment left in its contributor's waking hours with the lead time to spare), and note it
+    in the slot's history. Once per slot, contributor and due time. `slot_ids` None: every
+    slot due soon. Returns the slots found."""
+    runtime, now = ctx.runtime, ctx.runtime.now()
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        waiting = slots_waiting_for_first_reminder(session, slot_ids, now)
+    if not waiting:
+        return 0
+    known = dict(zones or {})
+    missing = {w.contributor_id for w in waiting} - known.keys()
+    if missing:
+        known |= timezones_for(
+            runtime=runtime, client=ctx.client, user_ids=missing, fallback=directory.timezone
+        )
+    with runtime.session() as session:
+        hopeless = unreachable(session, waiting, now=now, zone_of=known.__getitem__)
+        leads = {i: c.min_lead for i, c in cadences(session).items()}
+        record_not_reminded(session, (h.slot_id for h in hopeless), now)
+    by_coordinator: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for slot in hopeless:
+        coordinators = directory.coordinators_of(slot.department_id)
+        for coordinator in coordinators or directory.overall_coordinators:
+            by_coordinator[coordinator].append(
+                (slot.slot_id, stage("too_late", _moment_key(slot), coordinator))
+            )
+    for coordinator, items in sorted(by_coordinator.items()):
+        tz = ctx.tz(coordinator)
+        deliver(
+            ctx,
+            recipient=coordinator,
+            kind="too_late",
+            items=items,
+            render=partial(too_late_message, tz=tz, zones=known, leads=leads, now=now),
+            event="unreminded_reported",
+        )
+    return len(hopeless)
+
+
+def _moment_key(slot: Unreminded) -> str:
+    """Who and when, short: a slot moved or reassigned too late again is reported again."""
+    seen = f"{slot.contributor_id}@{slot.due_at:%Y-%m-%dT%H:%M}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:10]
 
 
 def report_undeliverable(ctx: SlackContext, failures: list[Delivery]) -> int:
@@ -139,7 +209,9 @@ def refresh_digest(ctx: SlackContext, channel: str | None, ts: str | None) -> No
     if found is None:
         return
     recipient, items = found
-    text, blocks = reminder_digest(recipient, items, ctx.tz(recipient), ctx.runtime.now())
+    with ctx.runtime.session() as session:
+        plans = cadences(session)
+    text, blocks = reminder_digest(recipient, items, ctx.tz(recipient), ctx.runtime.now(), plans)
     ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
 
@@ -231,6 +303,8 @@ def reassign(
         return refusal(result if isinstance(result, Decision) else None)
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
     _resolve(ctx, channel, ts, item, outcome)
+    # Judged before the assignment message goes: it may reach them asleep or too late to act.
+    report_too_late(ctx, [item.slot_id])
     send_reminder_now(ctx, item.slot_id, to, stage("assigned", by))
     return None
 
@@ -317,11 +391,13 @@ def send_reminder_now(ctx: SlackContext, slot_id: int, user_id: str, why: str) -
     the draft, and it is never sent twice."""
     now = ctx.runtime.now()
     tz = ctx.tz(user_id)
+    with ctx.runtime.session() as session:
+        plans = cadences(session)
     return deliver(
         ctx,
         recipient=user_id,
         kind="reminder",
         items=[(slot_id, stage(why, f"{now:%Y-%m-%dT%H:%M:%S}"))],
-        render=lambda shown: reminder_digest(user_id, shown, tz, now),
+        render=lambda shown: reminder_digest(user_id, shown, tz, now, plans),
         event="reminded_again" if why.startswith("again") else "assigned",
     )

@@ -126,3 +126,9 @@ def check_reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str
 def reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> str | None:
     """Reassign as from a late-post message: the new contributor is reminded at once."""
     return reminders.reassign(ctx, by=user_id, slot_id=slot_id, to=to, channel=None, ts=None)
+
+
+def report_too_late(ctx: SlackContext, slot_id: int | None) -> None:
+    """After the form closed: a post moved (`slot_id`) or added (None: any that is new) too
+    close to its due time for a reminder, told to its coordinators now."""
+    reminders.report_too_late(ctx, [slot_id] if slot_id else None)

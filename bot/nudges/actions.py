@@ -40,7 +40,10 @@ def snooze(
     if not decision.ok:
         return decision
     assert slot is not None and slot.id is not None
-    until = snooze_until(now, days, tz, cadences(session)[slot.department_id])
+    cadence = cadences(session)[slot.department_id]
+    until = snooze_until(now, days, tz, cadence)
+    if not cadence.in_time(until, slot.due_at):
+        return refuse(Refusal.SNOOZE_TOO_LONG)
     slot.snoozed_until = until
     slot.next_nudge_at = until
     session.add(slot)

@@ -25,6 +25,8 @@ class DigestItem:
     contributor_id: str
     status: SlotStatus
     snoozed_until: datetime | None
+    department_id: int
+    reminded: int  # reminders that reached the contributor
     stage: str
 
 
@@ -39,7 +41,9 @@ def _item(r: Any) -> DigestItem:
         contributor_id=r[6],
         status=SlotStatus(r[7]),
         snoozed_until=r[8],
-        stage=r[9],
+        department_id=r[9],
+        reminded=r[10],
+        stage=r[11],
     )
 
 

@@ -2,7 +2,9 @@
 
 A stage is "n days before the due day" (the due day as the contributor sees it), at the
 reminder hour in their own timezone, moved back to the previous working day when it lands on a
-weekend or a blackout day, and never at or after the moment the post is due."""
+weekend or a blackout day, and always at least the cadence's lead time (2 hours unless
+configured) before the moment the post is due: a stage that would leave less moves back to the
+previous working day at the same hour. No reminder ever goes out inside that last stretch."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ QUIET_UNTIL = time(8, 0)
 CANDIDATE_MARGIN = timedelta(days=2)
 # A missed reminder is not sent when the next one is due this soon: that one will do.
 CATCH_UP_HOLD = timedelta(hours=12)
+DEFAULT_MIN_LEAD = timedelta(hours=2)
+SNOOZE_DAYS = (1, 3)  # what a reminder offers, when they land in time
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,22 @@ class Cadence:
     days_before: tuple[int, ...]  # e.g. (7, 2, 0)
     hour: int
     blackout: frozenset[date] = frozenset()
+    min_lead: timedelta = DEFAULT_MIN_LEAD  # the least time a reminder leaves before the due time
 
     @classmethod
-    def parse(cls, days: str, hour: int, blackout: frozenset[date]) -> Cadence:
+    def parse(
+        cls,
+        days: str,
+        hour: int,
+        blackout: frozenset[date],
+        min_lead: timedelta = DEFAULT_MIN_LEAD,
+    ) -> Cadence:
         values = sorted({int(d) for d in days.split(",") if d.strip()}, reverse=True)
-        return cls(tuple(values), hour, blackout)
+        return cls(tuple(values), hour, blackout, min_lead)
+
+    def in_time(self, moment: datetime, due_at: datetime) -> bool:
+        """Whether a reminder at `moment` leaves the lead time before `due_at`."""
+        return moment + self.min_lead <= due_at
 
 
 @dataclass(frozen=True)
@@ -58,7 +73,7 @@ def stage_time(due_at: datetime, days_before: int, tz: ZoneInfo, cadence: Cadenc
     day = due_at.astimezone(tz).date() - timedelta(days=days_before)
     day = working_day_on_or_before(day, cadence.blackout)
     moment = local_moment(day, time(cadence.hour), tz)
-    while moment >= due_at:
+    while not cadence.in_time(moment, due_at):
         day = working_day_on_or_before(day - timedelta(days=1), cadence.blackout)
         moment = local_moment(day, time(cadence.hour), tz)
     return moment
@@ -101,9 +116,10 @@ def plan_reminder(
 ) -> Plan:
     """What to do for one slot now. After downtime only the latest missed stage is sent (the
     earlier ones are superseded), none if the next stage is close anyway, and a catch-up waits
-    for the morning rather than wake anyone."""
-    if due_at <= now:
-        return Plan()  # late: escalation's business, not a reminder's
+    for the morning rather than wake anyone. Nothing is sent inside the lead time: a reminder
+    then would leave no time to act."""
+    if not cadence.in_time(now, due_at):
+        return Plan()  # too close to the due time (or late: escalation's business)
     pending = [s for s in stages(due_at, tz, cadence, snoozed_until) if s[0] not in done]
     ready = [key for key, at in pending if at <= now]
     later = [at for _, at in pending if at > now]
@@ -114,7 +130,7 @@ def plan_reminder(
         return Plan(superseded=tuple(ready), next_at=next_at)  # the next stage catches up
     if is_quiet(now, tz):
         morning = quiet_ends(now, tz)
-        if morning < due_at:
+        if cadence.in_time(morning, due_at):
             return Plan(next_at=morning)
         return Plan(superseded=tuple(ready), next_at=next_at)
     return Plan(send=ready[-1], superseded=tuple(ready[:-1]), next_at=next_at)
@@ -123,6 +139,36 @@ def plan_reminder(
 def first_candidate(due_at: datetime, org_tz: ZoneInfo, cadence: Cadence) -> datetime:
     """A moment safely before the slot's first reminder in any timezone."""
     return stage_time(due_at, max(cadence.days_before), org_tz, cadence) - CANDIDATE_MARGIN
+
+
+def first_reminder(
+    *, due_at: datetime, tz: ZoneInfo, cadence: Cadence, now: datetime
+) -> datetime | None:
+    """When a slot nobody has been reminded about yet will first be reminded, following the
+    plan as the reminder job would; None when no reminder can reach its contributor in time
+    (in their waking hours, with the lead time to spare)."""
+    done: frozenset[str] = frozenset()
+    at = now
+    for _ in range(4 * len(cadence.days_before) + 8):
+        plan = plan_reminder(due_at=due_at, tz=tz, cadence=cadence, now=at, done=done)
+        if plan.send:
+            return at
+        if plan.next_at is None:
+            return None
+        done |= frozenset(plan.superseded)
+        at = plan.next_at
+    return None
+
+
+def snooze_choices(
+    *, now: datetime, due_at: datetime, tz: ZoneInfo, cadence: Cadence
+) -> tuple[int, ...]:
+    """The snoozes a reminder may offer: those whose reminder still leaves the lead time."""
+    return tuple(
+        days
+        for days in SNOOZE_DAYS
+        if cadence.in_time(snooze_until(now, days, tz, cadence), due_at)
+    )
 
 
 def snooze_until(now: datetime, days: int, tz: ZoneInfo, cadence: Cadence) -> datetime:

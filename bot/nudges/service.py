@@ -3,17 +3,18 @@ escalation flows read and write about slots."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from bot.nudges.plan import Cadence, first_candidate
+from bot.nudges.plan import Cadence, first_candidate, first_reminder
 from bot.organisation.directory import NoOrganisation
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
+from storage.repositories import people as people_repo
 from storage.repositories import slots as slot_repo
 
 
@@ -23,8 +24,9 @@ def cadences(session: Session) -> dict[int, Cadence]:
     if org is None:
         raise NoOrganisation()
     blackout = frozenset(org_repo.blackout_days(session))
+    lead = timedelta(hours=org.reminder_min_lead_hours)
     return {
-        d.id: Cadence.parse(d.reminder_days or org.reminder_days, org.reminder_hour, blackout)
+        d.id: Cadence.parse(d.reminder_days or org.reminder_days, org.reminder_hour, blackout, lead)
         for d in org_repo.all_departments(session)
         if d.id is not None
     }
@@ -104,3 +106,72 @@ def long_late(session: Session, now: datetime) -> tuple[int, list[int]]:
     days = org.escalate_after_days
     late = repo.late_since(session, before=now - timedelta(days=days))
     return days, [slot_id for slot_id, _ in late]
+
+
+@dataclass(frozen=True)
+class Unreminded:
+    """A slot too close to its due time for any reminder to reach its contributor."""
+
+    slot_id: int
+    department_id: int
+    due_at: datetime
+    contributor_id: str
+
+
+# Any slot further off than this can still be reminded (a catch-up goes out the next morning).
+SOON = timedelta(days=3)
+
+
+def slots_waiting_for_first_reminder(
+    session: Session, slot_ids: Iterable[int] | None, now: datetime
+) -> list[Unreminded]:
+    """These slots (None: all due within SOON) still waiting for their first reminder."""
+    rows = repo.never_reminded(
+        session, None if slot_ids is None else list(slot_ids), now=now, until=now + SOON
+    )
+    return [Unreminded(*r) for r in rows]
+
+
+def unreachable(
+    session: Session,
+    waiting: Iterable[Unreminded],
+    *,
+    now: datetime,
+    zone_of: Callable[[str], ZoneInfo],
+) -> list[Unreminded]:
+    """Of these never-reminded slots, those no reminder can reach in time: in their
+    contributor's waking hours with the lead time to spare, as the reminder job plans."""
+    plans = cadences(session)
+    return [
+        w
+        for w in waiting
+        if first_reminder(
+            due_at=w.due_at, tz=zone_of(w.contributor_id), cadence=plans[w.department_id], now=now
+        )
+        is None
+    ]
+
+
+def remembered_timezones(session: Session, user_ids: Iterable[str]) -> dict[str, ZoneInfo]:
+    """Each person's timezone as last read from Slack (however old), for work done without
+    Slack at hand (the command line); people never seen are left out."""
+    found: dict[str, ZoneInfo] = {}
+    for row in people_repo.get_many(session, set(user_ids)):
+        if not row.tz:
+            continue
+        try:
+            found[row.user_id] = ZoneInfo(row.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return found
+
+
+def record_not_reminded(session: Session, slot_ids: Iterable[int], now: datetime) -> list[int]:
+    """Note in each slot's history, once, that no reminder could reach its contributor.
+    Returns the slots noted now."""
+    noted = []
+    for slot_id in slot_ids:
+        if slot_repo.last_event(session, slot_id, "not_reminded") is None:
+            slot_repo.add_event(session, slot_id=slot_id, at=now, kind="not_reminded")
+            noted.append(slot_id)
+    return noted

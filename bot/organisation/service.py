@@ -53,6 +53,7 @@ def load_organisation(*, session: Session, spec: OrganisationSpec, now: datetime
     org.default_due_hour = spec.default_due_hour
     org.reminder_days = _days_text(spec.reminders.days_before) or org.reminder_days
     org.reminder_hour = spec.reminders.hour
+    org.reminder_min_lead_hours = spec.reminders.min_lead_hours
     org.escalate_after_days = spec.reminders.escalate_after_days
     org.review_nudge_hours = spec.reminders.review_nudge_after_hours
     org.protocols = spec.protocols.model_dump_json()

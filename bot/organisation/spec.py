@@ -128,6 +128,7 @@ class ProtocolsSpec(_Strict):
 class RemindersSpec(_Strict):
     days_before: DaysBefore = Field(default=[7, 2, 0])
     hour: int = Field(default=9, ge=6, le=18)  # in each contributor's own timezone
+    min_lead_hours: int = Field(default=2, ge=0, le=12)  # a reminder leaves at least this long
     escalate_after_days: int = Field(default=3, ge=1, le=30)
     review_nudge_after_hours: int = Field(default=24, ge=1, le=200)  # working hours
     blackout_dates: list[date] = Field(default=[])

@@ -55,6 +55,7 @@ class SlotView:
     reminders: int = 0
     on_blackout: bool = False
     late_since: datetime | None = None
+    not_reminded: bool = False  # found too late for any reminder to reach its contributor
 
     @property
     def late(self) -> bool:
@@ -206,6 +207,7 @@ def _views(rows: object) -> list[SlotView]:
             status=SlotStatus(r[7]),
             reminders=r[8],
             late_since=r[9],
+            not_reminded=bool(r[10]),
         )
         for r in rows  # type: ignore[attr-defined]
     ]

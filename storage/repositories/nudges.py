@@ -13,6 +13,7 @@ from sqlalchemy import select as rows  # several columns at once, typed by SQLAl
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Digest, OutboxItem, Slot
+from storage.repositories.slots import REMINDERS_SENT
 from storage.status import SlotStatus
 
 SLOT = "slot"  # the outbox subject of everything about a slot
@@ -77,6 +78,8 @@ def _item_query(*extra: Any) -> Any:
             col(Slot.contributor_id),
             col(Slot.status),
             col(Slot.snoozed_until),
+            col(Slot.department_id),
+            REMINDERS_SENT,
             *extra,
         )
         .join(Department, col(Department.id) == Slot.department_id)
@@ -177,3 +180,21 @@ def contributor_thread(session: Session, *, slot_id: int, recipient: str) -> tup
     if row is None or row[0] is None or row[1] is None:
         return None
     return row[0], row[1]
+
+
+def never_reminded(
+    session: Session, slot_ids: Sequence[int] | None, *, now: datetime, until: datetime
+) -> Sequence[Any]:
+    """(slot id, department id, due at, contributor) of slots that wait for a reminder, are
+    not yet due, and have had none: these (all due before `until` when None)."""
+    query = rows(
+        col(Slot.id), col(Slot.department_id), col(Slot.due_at), col(Slot.contributor_id)
+    ).where(col(Slot.status) == SlotStatus.PLANNED, col(Slot.due_at) > now, REMINDERS_SENT == 0)
+    query = query.order_by(col(Slot.due_at), col(Slot.id))
+    if slot_ids is None:
+        return session.execute(query.where(col(Slot.due_at) <= until)).all()
+    found: list[Any] = []
+    for start in range(0, len(slot_ids), 500):
+        chunk = slot_ids[start : start + 500]
+        found += session.execute(query.where(col(Slot.id).in_(chunk))).all()
+    return sorted(found, key=lambda r: (r[2], r[0]))

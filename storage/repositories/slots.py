@@ -7,22 +7,32 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy import select as rows  # several columns at once, typed by SQLAlchemy
 from sqlmodel import Session, col, select
 
-from storage.models import Account, Department, OutboxItem, Slot, SlotEvent
+from storage.models import Account, Department, Digest, OutboxItem, Slot, SlotEvent
 from storage.status import SlotStatus
 
-_REMINDERS_SENT = (
+# How many reminders reached the slot's present contributor (the job's, Remind again, the
+# message a reassignment sends).
+REMINDERS_SENT = (
     select(func.count())
+    .select_from(OutboxItem)
+    .join(Digest, col(Digest.id) == OutboxItem.digest_id)
     .where(
         col(OutboxItem.subject_id) == Slot.id,
         col(OutboxItem.subject) == "slot",
         col(OutboxItem.state) == "sent",
+        col(Digest.kind) == "reminder",
+        col(Digest.recipient) == Slot.contributor_id,
     )
     .correlate(Slot)
     .scalar_subquery()
+)
+# Whether the slot was found too late for any reminder to reach its contributor in time.
+NOT_REMINDED = exists().where(
+    col(SlotEvent.slot_id) == Slot.id, col(SlotEvent.kind) == "not_reminded"
 )
 _SLOTS = Slot.metadata.tables["slot"]  # the Core table, for executemany updates
 # The columns every schedule view needs, in one round trip.
@@ -35,8 +45,9 @@ _VIEW_COLUMNS = (
     col(Slot.topic),
     col(Slot.contributor_id),
     col(Slot.status),
-    _REMINDERS_SENT,
+    REMINDERS_SENT,
     col(Slot.late_since),
+    NOT_REMINDED.correlate(Slot),
 )
 
 

@@ -7,16 +7,22 @@ from bot.slack.views.common import Block, confirm
 
 
 def slot_controls(
-    slot_id: int, *, remind: bool = False, cancel_label: str = "Cancel slot"
+    slot_id: int,
+    *,
+    remind: bool = False,
+    reminded: bool = True,
+    cancel_label: str = "Cancel slot",
 ) -> Block:
+    """`reminded`: whether its contributor was reminded before, which names the button."""
     value = str(slot_id)
     elements: list[Block] = []
     if remind:
+        label = "Remind again" if reminded else "Remind now"
         elements.append(
             {
                 "type": "button",
                 "action_id": Action.REMIND_AGAIN.value,
-                "text": {"type": "plain_text", "text": "Remind again"},
+                "text": {"type": "plain_text", "text": label},
                 "value": value,
             }
         )

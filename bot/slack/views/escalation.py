@@ -18,7 +18,8 @@ def _line(item: DigestItem, tz: ZoneInfo) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
     return (
         f":warning: *{escape(item.topic)}* · {where} · {mention(item.contributor_id)}\n"
-        f"was due `{when(item.due_at, tz)}`"
+        f"was due `{when(item.due_at, tz)}` · "
+        + (f":bell: reminded {item.reminded}×" if item.reminded else ":no_bell: *not reminded*")
     )
 
 
@@ -30,7 +31,7 @@ def late_for_coordinator(items: list[DigestItem], tz: ZoneInfo) -> tuple[str, li
         blocks += [
             divider(),
             section(_line(item, tz)),
-            slot_controls(item.slot_id, remind=True),
+            slot_controls(item.slot_id, remind=True, reminded=item.reminded > 0),
         ]
     if len(items) > MAX_ITEMS:
         blocks.append(

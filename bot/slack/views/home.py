@@ -211,7 +211,11 @@ def _attention(items: tuple[Attention, ...], tz: ZoneInfo) -> list[Block]:
         flag = ":bust_in_silhouette: *nobody to write it*" if item.unassigned else ""
         line = slot_line(item.slot, tz, department=True) + (f" · {flag}" if flag else "")
         blocks.append(section(line))
-        blocks.append(slot_controls(item.slot.id, remind=not item.unassigned))
+        blocks.append(
+            slot_controls(
+                item.slot.id, remind=not item.unassigned, reminded=item.slot.reminders > 0
+            )
+        )
     left_out = len(items) - ATTENTION_ROWS
     if left_out > 0:
         blocks.append(_more(left_out, "late or unassigned"))

@@ -23,6 +23,8 @@ REFUSALS: dict[StrEnum, str] = {
     "department. Nothing was changed.",
     Refusal.CHECKS_FAILED: "That draft can't be submitted yet:\n{rules}",
     Refusal.NOT_CANCELLED: "That post isn't cancelled, so there is nothing to restore.",
+    Refusal.SNOOZE_TOO_LONG: "That snooze would remind you too close to when the post is due, "
+    "so it wasn't snoozed. Submit your draft, or use *Can't do it* if you can't.",
     ReviewRefusal.NO_SUCH_DRAFT: "That draft no longer exists.",
     ReviewRefusal.NOT_REVIEWER: "Only {department}'s coordinators and the overall coordinators "
     "can decide on drafts. Nothing was changed.",

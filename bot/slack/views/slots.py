@@ -20,7 +20,20 @@ def slot_line(
         f"{prefix}*{escape(slot.topic)}* `#{slot.id}`"
         f" · {where}"
         f" · {mention(slot.contributor_id)} · _{slot.status.label}_"
-        + (f" · :bell: {slot.reminders}" if slot.reminders else "")
+        + _reminded(slot)
         + (" · :no_entry: *blackout day*" if slot.on_blackout else "")
         + (" · :warning: *late*" if slot.late and slot.status is not SlotStatus.LATE else "")
     )
+
+
+def _reminded(slot: SlotView) -> str:
+    """How often its contributor was reminded; "not reminded" where none could be sent and
+    where a late post had none, so no view implies a reminder that never went."""
+    if slot.reminders:
+        return f" · :bell: reminded {slot.reminders}×"
+    if slot.not_reminded or (slot.late and slot.status in _OPEN):
+        return " · :no_bell: *not reminded*"
+    return ""
+
+
+_OPEN = frozenset({SlotStatus.PLANNED, SlotStatus.LATE, SlotStatus.HANDED_BACK})
