@@ -383,7 +383,33 @@ def _schedule_import(runtime: Runtime, path: Path, *, strict: bool = False) -> i
         print(f"  warning: {line}")
     if summary.warnings:
         print("  (`schedule import --strict` refuses such rows)")
+    _print_too_late(runtime, summary.slot_ids)
     return 0
+
+
+def _print_too_late(runtime: Runtime, slot_ids: tuple[int, ...]) -> None:
+    """The new posts no reminder can reach in time, said now: their coordinators hear it in
+    Slack from the next `reminders` run."""
+    from bot.nudges.service import unreachable_as_remembered
+    from bot.schedule.service import local_time
+
+    with runtime.session() as session:
+        directory = runtime.organisation(session)
+        hopeless = unreachable_as_remembered(session, slot_ids, runtime.now())
+    if not hopeless:
+        return
+    print(
+        f"  {len(hopeless)} post(s) too close to the due time for a reminder to reach the"
+        " contributor in their waking hours:"
+    )
+    lines = [
+        f"#{h.slot_id} due {local_time(h.due_at, directory.timezone)} for {h.contributor_id}"
+        f" ({directory.departments.get(h.department_id, '?')})"
+        for h in hopeless
+    ]
+    for line in capped(lines, noun="posts"):
+        print(f"  not reminded: {line}")
+    print("  (their coordinators are told in Slack by the next `reminders` run, within 15 minutes)")
 
 
 def _schedule_generate(runtime: Runtime, year: int) -> int:
@@ -396,6 +422,7 @@ def _schedule_generate(runtime: Runtime, year: int) -> int:
     except NoOrganisation as exc:
         raise ConfigError(str(exc)) from None
     print(f"Generated {year}: {summary}")
+    _print_too_late(runtime, summary.slot_ids)
     return 0
 
 

@@ -26,6 +26,18 @@ def _said(kind: str, actor: str = "", detail: str = "") -> str:
     ("kind", "actor", "detail", "sentence"),
     [
         ("reminded", "U0BEN", "d2", "Reminder sent to <@U0BEN> (2 days before)"),
+        (
+            "not_reminded",
+            "",
+            "",
+            "Not reminded: too close to the due time for a reminder in working hours",
+        ),
+        (
+            "unreminded_reported",
+            "U0MAYA",
+            "too_late:ab12cd34ef:U0MAYA",
+            "<@U0MAYA> told that no reminder could be sent in time",
+        ),
         ("reminded", "U0BEN", "d1", "Reminder sent to <@U0BEN> (1 day before)"),
         ("reminded", "U0BEN", "d0", "Reminder sent to <@U0BEN> (on the due day)"),
         (

@@ -22,6 +22,7 @@ from bot.nudges.service import (
     Unreminded,
     cadences,
     move_on,
+    not_yet_told,
     record_not_reminded,
     reminder_candidates,
     slots_waiting_for_first_reminder,
@@ -64,7 +65,6 @@ def send_due(ctx: SlackContext) -> str:
     moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    stalled = []  # slots no stage will reach: reported if they never had a reminder
     for row in rows:
         plan = plan_reminder(
             due_at=row.due_at,
@@ -79,8 +79,6 @@ def send_due(ctx: SlackContext) -> str:
             skipped[row.slot_id] = plan.superseded
         if plan.send:
             due[row.contributor_id].append((row.slot_id, plan.send))
-        elif plan.next_at is None and row.due_at > now:
-            stalled.append(row.slot_id)
     sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
         # What is being sent moves on with its claim: a run killed before a contributor's turn
@@ -109,7 +107,8 @@ def send_due(ctx: SlackContext) -> str:
         elif delivery.outcome is Outcome.IN_DOUBT:
             in_doubt += 1
     reported = report_undeliverable(ctx, undelivered)
-    too_late = report_too_late(ctx, stalled, zones=zones)
+    # Every run looks at all that is due soon, so a report a crash or Slack kept back goes later.
+    too_late = report_too_late(ctx, None, zones=zones)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
         f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
@@ -150,7 +149,11 @@ def report_too_late(
             by_coordinator[coordinator].append(
                 (slot.slot_id, stage("too_late", _moment_key(slot), coordinator))
             )
-    for coordinator, items in sorted(by_coordinator.items()):
+    with runtime.session() as session:
+        untold = {c: not_yet_told(session, items) for c, items in by_coordinator.items()}
+    for coordinator, items in sorted(untold.items()):
+        if not items:
+            continue
         tz = ctx.tz(coordinator)
         deliver(
             ctx,

@@ -14,6 +14,7 @@ from bot.nudges.plan import Cadence, first_candidate, first_reminder
 from bot.organisation.directory import NoOrganisation
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
+from storage.repositories import outbox as outbox_repo
 from storage.repositories import people as people_repo
 from storage.repositories import slots as slot_repo
 
@@ -175,3 +176,29 @@ def record_not_reminded(session: Session, slot_ids: Iterable[int], now: datetime
             slot_repo.add_event(session, slot_id=slot_id, at=now, kind="not_reminded")
             noted.append(slot_id)
     return noted
+
+
+def unreachable_as_remembered(
+    session: Session, slot_ids: Iterable[int], now: datetime
+) -> list[Unreminded]:
+    """`unreachable` with each contributor's timezone as last read from Slack (the
+    organisation's for people never seen): for the command line, which has no Slack."""
+    org = org_repo.get_organisation(session)
+    if org is None:
+        raise NoOrganisation()
+    waiting = slots_waiting_for_first_reminder(session, slot_ids, now)
+    zones = remembered_timezones(session, {w.contributor_id for w in waiting})
+    fallback = ZoneInfo(org.timezone)
+    return unreachable(session, waiting, now=now, zone_of=lambda u: zones.get(u, fallback))
+
+
+def not_yet_told(session: Session, items: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (slot id, stage) of these that were never told (claimed, sent or failed)."""
+    return [
+        (slot_id, stage)
+        for slot_id, stage in items
+        if stage
+        not in outbox_repo.stages_told(
+            session, subject=outbox_repo.SLOT, subject_id=slot_id, prefix=stage
+        )
+    ]

@@ -51,6 +51,7 @@ class Generated:
     added: int
     existing: int
     on_blackout: int
+    slot_ids: tuple[int, ...] = ()  # the new slots
 
     def __str__(self) -> str:
         return (
@@ -97,8 +98,9 @@ def generate_year(*, session: Session, year: int, now: datetime) -> Generated:
     for slot in added:
         assert slot.id is not None
         repo.add_event(session, slot_id=slot.id, at=now, kind="generated", detail=slot.source)
-    file_for_reminders(session, [s.id for s in added if s.id is not None])
-    return Generated(len(added), len(existing), on_blackout)
+    ids = tuple(s.id for s in added if s.id is not None)
+    file_for_reminders(session, ids)
+    return Generated(len(added), len(existing), on_blackout, ids)
 
 
 @dataclass(frozen=True)

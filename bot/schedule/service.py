@@ -34,6 +34,7 @@ class ImportSummary:
     updated: int
     unchanged: int
     warnings: tuple[RowProblem, ...] = ()  # new rows in the past or on blackout days
+    slot_ids: tuple[int, ...] = ()  # the slots added or given a new contributor
 
     def __str__(self) -> str:
         return (
@@ -181,8 +182,9 @@ def import_schedule(
         )
         new_or_changed.append(slot)
     session.flush()
-    file_for_reminders(session, [s.id for s in new_or_changed if s.id is not None])
-    return ImportSummary(added, updated, unchanged, tuple(warnings))
+    ids = tuple(s.id for s in new_or_changed if s.id is not None)
+    file_for_reminders(session, ids)
+    return ImportSummary(added, updated, unchanged, tuple(warnings), ids)
 
 
 def attention_slots(

@@ -91,7 +91,7 @@ def _item_blocks(item: DigestItem, tz: ZoneInfo, now: datetime, cadence: Cadence
 def _snooze_note(snoozes: tuple[int, ...]) -> str:
     if not snoozes:
         return "It's due too soon to snooze: a later reminder would leave you no time."
-    return "A longer snooze would remind you too close to when it's due."
+    return "A longer snooze would leave you no time before it's due."
 
 
 def _status_note(status: SlotStatus) -> str:

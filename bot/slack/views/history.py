@@ -108,6 +108,10 @@ def describe(event: HistoryEvent) -> str:
         return f"Feedback sent to {person(who)}"
     if base == "undeliverable_reported":
         return f"{person(who)} told that a reminder could not be delivered"
+    if base == "not_reminded":
+        return "Not reminded: too close to the due time for a reminder in working hours"
+    if base == "unreminded_reported":
+        return f"{person(who)} told that no reminder could be sent in time"
     if base in _REVIEWS:
         version, _, reason = detail.partition(" ")
         text = f"{_REVIEWS[base]} by {person(who)}"
@@ -164,4 +168,5 @@ _FAILED = {
     "review_nudged": "Review reminder to",
     "feedback_sent": "Feedback to",
     "undeliverable_reported": "Report to",
+    "unreminded_reported": "Report to",
 }

@@ -1,0 +1,308 @@
+"""Reminders that leave time to act, through the real job, app and fake Slack: contributors
+from Honolulu to Auckland get every stage at least 2 hours before the deadline; a post added,
+moved, imported or reassigned too late for any reminder is reported to its coordinator then
+and there, and every view says "not reminded"; snoozes never reach past the deadline; the
+Remind again DM for a late post is a reminder with its buttons, not "coming up"."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.cli import main
+from bot.nudges.service import mark_overdue
+from bot.organisation.service import load_organisation
+from bot.organisation.spec import parse_organisation
+from bot.runtime import Runtime
+from bot.schedule.service import import_schedule
+from bot.testing.fake_slack import FakeSlack
+from jobs.registry import run_job
+from storage.models import Digest, OutboxItem, Slot, SlotEvent
+from tests.conftest import BOT_TOKEN, Served
+from tests.test_slack_home_actions import HOME, _add_values, _elements, _home
+
+ZONES = {
+    "U0HNL": "Pacific/Honolulu",
+    "U0LAX": "America/Los_Angeles",
+    "U0NYC": "America/New_York",
+    "U0LON": "Europe/London",
+    "U0DEL": "Asia/Kolkata",
+    "U0TYO": "Asia/Tokyo",
+    "U0AKL": "Pacific/Auckland",
+}
+WORLD = f"""
+name = "Acme"
+timezone = "Europe/London"
+leadership_channel = "C0LEADERS"
+overall_coordinators = ["U0OVERALL"]
+
+[[departments]]
+name = "World"
+review_channel = "C0WORLD"
+coordinators = ["U0WLEAD"]
+contributors = {json.dumps(sorted(ZONES))}
+"""
+LONDON = ZoneInfo("Europe/London")
+# Monday 15 February 2027 (after a weekend), from early morning to late evening in London.
+DUE_TIMES = (time(8, 0), time(10, 30), time(12, 0), time(17, 0), time(23, 0))
+DUE_DAY = datetime(2027, 2, 15)
+
+
+def _world(runtime: Runtime, fake: FakeSlack) -> None:
+    for user, zone in ZONES.items():
+        fake.add_user(user, tz=zone)
+    with runtime.session() as session:
+        load_organisation(session=session, spec=parse_organisation(WORLD), now=runtime.now())
+    rows = "".join(
+        f"World,2027-02-15T{at:%H:%M},linkedin,{user} at {at:%H%M},{user}\n"
+        for user in ZONES
+        for at in DUE_TIMES
+    )
+    with runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n" + rows,
+            source="world.csv",
+            now=runtime.now(),
+        )
+
+
+def test_every_stage_reaches_everyone_at_least_two_hours_before_the_deadline(
+    runtime: Runtime, fake_slack: FakeSlack
+):
+    _world(runtime, fake_slack)
+    client = WebClient(token=BOT_TOKEN, base_url=fake_slack.api_url)
+    first_due = datetime.combine(DUE_DAY.date(), DUE_TIMES[0], LONDON).astimezone(UTC)
+    at = first_due - timedelta(days=9)
+    last_due = datetime.combine(DUE_DAY.date(), DUE_TIMES[-1], LONDON).astimezone(UTC)
+    while at < last_due:
+        run_job("reminders", runtime=runtime, client=client, at=at)
+        at += timedelta(minutes=15)
+
+    with runtime.session() as session:
+        slots = {s.id: s for s in session.exec(select(Slot))}
+        reminded = session.exec(select(SlotEvent).where(SlotEvent.kind == "reminded")).all()
+        stages = session.exec(select(OutboxItem).where(OutboxItem.subject == "slot")).all()
+        digests = session.exec(select(Digest).where(Digest.kind == "reminder")).all()
+    assert len(slots) == len(ZONES) * len(DUE_TIMES)
+    by_slot: dict[int, list[datetime]] = {}
+    for event in reminded:
+        slot = slots[event.slot_id]
+        assert event.actor == slot.contributor_id
+        sent_at = event.at.replace(tzinfo=UTC)
+        local = sent_at.astimezone(ZoneInfo(ZONES[slot.contributor_id]))
+        assert slot.due_at - sent_at >= timedelta(hours=2), (slot.topic, sent_at)
+        assert time(8) <= local.time() < time(21), (slot.topic, local)
+        by_slot.setdefault(slot.id, []).append(sent_at)
+    # Everyone was reminded the week before and again in the last days, and every stage is
+    # accounted for: sent, or passed over for a later one that was.
+    for slot in slots.values():
+        moments = sorted(by_slot.get(slot.id, []))
+        assert len(moments) >= 2, slot.topic
+        assert slot.due_at - moments[-1] <= timedelta(days=4), (slot.topic, moments)
+        keys = {i.stage for i in stages if i.subject_id == slot.id}
+        assert {"d7", "d2", "d0"} <= keys, (slot.topic, keys)
+    # The fake received exactly those digests, as direct messages to their contributors.
+    dms = [c for c in fake_slack.calls_to("chat.postMessage") if c["channel"] in ZONES]
+    assert len(dms) == len([d for d in digests if d.state == "sent"])
+
+
+def _too_late_dms(fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    return [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c["channel"] == user and "too close to the due time" in c["text"]
+    ]
+
+
+def _slot(runtime: Runtime, topic: str) -> Slot:
+    with runtime.session() as session:
+        return session.exec(select(Slot).where(Slot.topic == topic)).one()
+
+
+def _kinds(runtime: Runtime, slot_id: int) -> list[str]:
+    with runtime.session() as session:
+        return [e.kind for e in session.exec(select(SlotEvent).where(SlotEvent.slot_id == slot_id))]
+
+
+def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org, served: Served):
+    """10:00 London on Friday 15 January: a post due 11:30 leaves 90 minutes; one due 15:00
+    for Alice in Los Angeles (02:00 there) can't reach her before it's 07:00 for her."""
+    served.fake.add_user("U0ALICE", tz="America/Los_Angeles")
+    blocks = _home(served, "U0MKTLEAD")
+    add = next(e for e in _elements(blocks) if e["action_id"] == "slot_add")
+    served.slack.block_action("U0MKTLEAD", "slot_add", value=add["value"], view=HOME)
+    [opened] = served.fake.wait_for("views.open")
+    for topic, at, who in (("Flash sale", "11:30", "U0BOB"), ("Night owl", "15:00", "U0ALICE")):
+        reply = served.slack.view_submission(
+            "U0MKTLEAD",
+            "slot_add_submit",
+            _add_values(date="2027-01-15", time=at, topic=topic, contributor=who),
+            private_metadata=opened.view["private_metadata"],
+        )
+        assert reply.status == 200 and not reply.body
+    served.fake.wait_for(
+        "chat.postMessage", 2, where=lambda c: "too close to the due time" in c["text"]
+    )
+    served.idle()
+    told = _too_late_dms(served.fake, "U0MKTLEAD")
+    assert len(told) == 2
+    rendered = json.dumps([c["blocks"] for c in told])
+    assert "Flash sale" in rendered and "Night owl" in rendered
+    assert "02:00 for them" in rendered  # Alice, in Los Angeles
+    assert "reassign_slot" in rendered or "Reassign to" in rendered
+    for topic in ("Flash sale", "Night owl"):
+        slot = _slot(served.runtime, topic)
+        assert "not_reminded" in _kinds(served.runtime, slot.id)
+        assert "unreminded_reported" in _kinds(served.runtime, slot.id)
+    # The reminders job agrees and says nothing twice.
+    before = len(served.fake.calls_to("chat.postMessage"))
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:05:00+00:00"]) == 0
+    assert len(served.fake.calls_to("chat.postMessage")) == before
+    # Every view says so: the schedule and the slot's history.
+    served.slack.command("U0MKTLEAD", "schedule 2027-01")
+    [schedule] = served.fake.wait_for("response_url")
+    shown = json.dumps(schedule["blocks"], ensure_ascii=False)
+    assert "Flash sale" in shown and "not reminded" in shown
+    slot = _slot(served.runtime, "Night owl")
+    served.slack.command("U0MKTLEAD", f"history {slot.id}")
+    history = json.dumps(served.fake.wait_for("response_url", 2)[-1]["blocks"])
+    assert "Not reminded: too close to the due time" in history
+    assert "told that no reminder could be sent in time" in history
+
+
+def test_a_post_added_with_time_to_spare_is_not_reported(org, served: Served):
+    blocks = _home(served, "U0MKTLEAD")
+    add = next(e for e in _elements(blocks) if e["action_id"] == "slot_add")
+    served.slack.block_action("U0MKTLEAD", "slot_add", value=add["value"], view=HOME)
+    [opened] = served.fake.wait_for("views.open")
+    reply = served.slack.view_submission(
+        "U0MKTLEAD",
+        "slot_add_submit",
+        _add_values(date="2027-01-15", time="15:00", topic="Afternoon post"),
+        private_metadata=opened.view["private_metadata"],
+    )
+    assert reply.status == 200
+    served.fake.wait_for("views.publish", 2)
+    served.idle()
+    assert _too_late_dms(served.fake, "U0MKTLEAD") == []
+    assert "not_reminded" not in _kinds(served.runtime, _slot(served.runtime, "Afternoon post").id)
+
+
+def test_posts_imported_on_their_due_day_are_named_in_the_import_summary_and_in_slack(
+    env, org, fake_slack: FakeSlack, tmp_path, capsys
+):
+    fake_slack.add_user("U0ALICE", tz="America/New_York")
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T09:00:00+00:00"]) == 0
+    capsys.readouterr()
+    csv = tmp_path / "today.csv"
+    csv.write_text(
+        "department,due,platform,topic,contributor\n"
+        "Marketing,2027-01-15T12:00,linkedin,Noon for Alice,U0ALICE\n"
+        "Marketing,2027-01-15T16:00,linkedin,Teatime for Bob,U0BOB\n"
+    )
+    with freeze_time("2027-01-15T09:05:00+00:00"):  # the operator's wall clock
+        assert main(["schedule", "import", str(csv)]) == 0
+    out = capsys.readouterr().out
+    slot = _slot(org, "Noon for Alice")
+    assert "1 post(s) too close to the due time" in out
+    assert f"not reminded: #{slot.id} due 2027-01-15 12:00 Europe/London for U0ALICE" in out
+    assert "Teatime for Bob" not in out and "next `reminders` run" in out
+    assert _too_late_dms(fake_slack, "U0MKTLEAD") == []
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:00:00+00:00"]) == 0
+    [told] = _too_late_dms(fake_slack, "U0MKTLEAD")
+    assert "Noon for Alice" in json.dumps(told["blocks"])
+    assert "Teatime for Bob" not in json.dumps(told["blocks"])
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:15:00+00:00"]) == 0
+    assert len(_too_late_dms(fake_slack, "U0MKTLEAD")) == 1
+
+
+def test_snoozes_offered_only_land_before_the_deadline_and_a_forged_one_is_refused(
+    env, org, served: Served
+):
+    # Due Monday 18 January 10:30: its 2-day and due-day stages are both Friday 15th, 09:00.
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-01-18T10:30,linkedin,Monday launch,U0BOB\n",
+            source="t.csv",
+            now=served.runtime.now(),
+        )
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T09:00:00+00:00"]) == 0
+    [digest] = [
+        c
+        for c in served.fake.calls_to("chat.postMessage")
+        if c["channel"] == "U0BOB" and "Monday launch" in json.dumps(c["blocks"])
+    ]
+    actions = [e["action_id"] for e in _elements(digest["blocks"])]
+    # One working day on is Monday 09:00, 90 minutes before: no snooze fits.
+    assert "snooze_1d" not in actions and "snooze_3d" not in actions
+    assert "draft_open" in actions and "hand_back" in actions
+    assert "too soon to snooze" in json.dumps(digest["blocks"])
+    slot = _slot(served.runtime, "Monday launch")
+    [message] = served.fake.messages["D0BOB"]
+    reply = served.slack.block_action(
+        "U0BOB", "snooze_3d", value=str(slot.id), channel_id="D0BOB", message_ts=message["ts"]
+    )
+    assert reply.status == 200
+    [answer] = served.fake.wait_for("response_url")
+    assert "too close to when the post is due" in answer["text"]
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    after = _slot(served.runtime, "Monday launch")
+    assert (after.snoozed_until, after.next_nudge_at) == (slot.snoozed_until, slot.next_nudge_at)
+    assert "snoozed" not in _kinds(served.runtime, slot.id)
+
+
+def test_remind_again_on_a_late_post_never_reminded_is_a_reminder_with_its_buttons(
+    env, org, served: Served
+):
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-01-15T11:00,linkedin,Too late already,U0BOB\n",
+            source="t.csv",
+            now=served.runtime.now(),
+        )
+    served.clock.set(datetime(2027, 1, 15, 12, 0, tzinfo=UTC))
+    with served.runtime.session() as session:
+        mark_overdue(session, served.runtime.now())
+    blocks = _home(served, "U0MKTLEAD")
+    slot = _slot(served.runtime, "Too late already")
+    remind = [
+        e
+        for e in _elements(blocks)
+        if e["action_id"] == "remind_again" and e["value"] == str(slot.id)
+    ]
+    assert [e["text"]["text"] for e in remind] == ["Remind now"]  # never reminded before
+    assert "not reminded" in json.dumps(blocks, ensure_ascii=False)
+    served.slack.block_action("U0MKTLEAD", "remind_again", value=str(slot.id), view=HOME)
+    [dm] = served.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U0BOB")
+    assert dm["text"] == "Reminder: 1 post overdue"
+    rendered = json.dumps(dm["blocks"])
+    assert "coming up" not in rendered and "was due *today*: it's late" in rendered
+    actions = [e["action_id"] for e in _elements(dm["blocks"])]
+    assert actions == ["draft_open", "hand_back"]  # no snooze past the deadline
+    served.idle()
+    blocks = _home(served, "U0MKTLEAD", 2)
+    assert "reminded 1×" in json.dumps(blocks, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("hours", [0, 4])
+def test_the_lead_time_is_read_from_the_organisation_file(runtime: Runtime, hours: int):
+    text = WORLD + f"\n[reminders]\nmin_lead_hours = {hours}\n"
+    with runtime.session() as session:
+        load_organisation(session=session, spec=parse_organisation(text), now=runtime.now())
+    from bot.nudges.service import cadences
+
+    with runtime.session() as session:
+        [cadence] = cadences(session).values()
+    assert cadence.min_lead == timedelta(hours=hours)
