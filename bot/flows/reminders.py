@@ -65,6 +65,9 @@ def send_due(ctx: SlackContext) -> str:
     moments: dict[int, tuple[datetime, datetime | None]] = {}
     skipped: dict[int, tuple[str, ...]] = {}
     due: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    # Slots this run leaves with nothing sent and nothing more planned: a post that came too
+    # late for any reminder leaves here on its first look, and is reported then.
+    stalled = []
     for row in rows:
         plan = plan_reminder(
             due_at=row.due_at,
@@ -79,6 +82,8 @@ def send_due(ctx: SlackContext) -> str:
             skipped[row.slot_id] = plan.superseded
         if plan.send:
             due[row.contributor_id].append((row.slot_id, plan.send))
+        elif plan.next_at is None and row.due_at > now:
+            stalled.append(row.slot_id)
     sending = {slot_id for items in due.values() for slot_id, _ in items}
     with runtime.session() as session:
         # What is being sent moves on with its claim: a run killed before a contributor's turn
@@ -107,8 +112,7 @@ def send_due(ctx: SlackContext) -> str:
         elif delivery.outcome is Outcome.IN_DOUBT:
             in_doubt += 1
     reported = report_undeliverable(ctx, undelivered)
-    # Every run looks at all that is due soon, so a report a crash or Slack kept back goes later.
-    too_late = report_too_late(ctx, None, zones=zones)
+    too_late = report_too_late(ctx, stalled, zones=zones)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
         f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
@@ -149,20 +153,27 @@ def report_too_late(
             by_coordinator[coordinator].append(
                 (slot.slot_id, stage("too_late", _moment_key(slot), coordinator))
             )
-    with runtime.session() as session:
-        untold = {c: not_yet_told(session, items) for c, items in by_coordinator.items()}
-    for coordinator, items in sorted(untold.items()):
-        if not items:
-            continue
-        tz = ctx.tz(coordinator)
-        deliver(
-            ctx,
-            recipient=coordinator,
-            kind="too_late",
-            items=items,
-            render=partial(too_late_message, tz=tz, zones=known, leads=leads, now=now),
-            event="unreminded_reported",
+    for coordinator, items in sorted(by_coordinator.items()):
+        render = partial(
+            too_late_message, tz=ctx.tz(coordinator), zones=known, leads=leads, now=now
         )
+        # What another run or listener told meanwhile is left out; its claim winning a race
+        # leaves the rest for another try.
+        for _ in range(3):
+            with runtime.session() as session:
+                untold = not_yet_told(session, items)
+            if not untold:
+                break
+            delivery = deliver(
+                ctx,
+                recipient=coordinator,
+                kind="too_late",
+                items=untold,
+                render=render,
+                event="unreminded_reported",
+            )
+            if delivery.outcome is not Outcome.TAKEN:
+                break
     return len(hopeless)
 
 

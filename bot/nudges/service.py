@@ -170,11 +170,10 @@ def remembered_timezones(session: Session, user_ids: Iterable[str]) -> dict[str,
 def record_not_reminded(session: Session, slot_ids: Iterable[int], now: datetime) -> list[int]:
     """Note in each slot's history, once, that no reminder could reach its contributor.
     Returns the slots noted now."""
-    noted = []
-    for slot_id in slot_ids:
-        if slot_repo.last_event(session, slot_id, "not_reminded") is None:
-            slot_repo.add_event(session, slot_id=slot_id, at=now, kind="not_reminded")
-            noted.append(slot_id)
+    wanted = list(slot_ids)
+    noted = sorted(set(wanted) - slot_repo.with_event(session, wanted, "not_reminded"))
+    for slot_id in noted:
+        slot_repo.add_event(session, slot_id=slot_id, at=now, kind="not_reminded")
     return noted
 
 
@@ -194,11 +193,6 @@ def unreachable_as_remembered(
 
 def not_yet_told(session: Session, items: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     """The (slot id, stage) of these that were never told (claimed, sent or failed)."""
-    return [
-        (slot_id, stage)
-        for slot_id, stage in items
-        if stage
-        not in outbox_repo.stages_told(
-            session, subject=outbox_repo.SLOT, subject_id=slot_id, prefix=stage
-        )
-    ]
+    wanted = list(items)
+    told = outbox_repo.told(session, subject=outbox_repo.SLOT, items=wanted)
+    return [item for item in wanted if item not in told]

@@ -30,6 +30,25 @@ def stages_told(session: Session, *, subject: str, subject_id: int, prefix: str)
     )
 
 
+def told(
+    session: Session, *, subject: str, items: Iterable[tuple[int, str]]
+) -> set[tuple[int, str]]:
+    """Which of these (subject id, stage) are claimed, sent or failed."""
+    wanted = set(items)
+    found: set[tuple[int, str]] = set()
+    ids = sorted({subject_id for subject_id, _ in wanted})
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(OutboxItem.subject_id, OutboxItem.stage).where(
+                OutboxItem.subject == subject,
+                col(OutboxItem.subject_id).in_(ids[start : start + 500]),
+                col(OutboxItem.stage).in_({stage for _, stage in wanted}),
+            )
+        ).all()
+        found |= {(subject_id, stage) for subject_id, stage in rows} & wanted
+    return found
+
+
 def claim(
     session: Session,
     *,

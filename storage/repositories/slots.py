@@ -262,3 +262,18 @@ def last_event(session: Session, slot_id: int, kind: str) -> SlotEvent | None:
         .order_by(col(SlotEvent.at).desc(), col(SlotEvent.id).desc())
         .limit(1)
     ).first()
+
+
+def with_event(session: Session, slot_ids: Sequence[int], kind: str) -> set[int]:
+    """Which of these slots have an event of this kind in their history."""
+    found: set[int] = set()
+    for start in range(0, len(slot_ids), 500):
+        found |= set(
+            session.exec(
+                select(SlotEvent.slot_id).where(
+                    col(SlotEvent.slot_id).in_(slot_ids[start : start + 500]),
+                    SlotEvent.kind == kind,
+                )
+            ).all()
+        )
+    return found
