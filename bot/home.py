@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
+from bot.nudges.plan import Cadence
+from bot.nudges.service import cadences
 from bot.organisation.directory import Directory
 from bot.organisation.roles import Role, Roles
 from bot.schedule.service import (
@@ -89,6 +91,8 @@ class HomeModel:
     org_loaded: bool
     month: Month | None = None
     upcoming: tuple[SlotView, ...] = ()
+    cadences: Mapping[str, Cadence] = field(default_factory=dict)  # by department name
+    now: datetime | None = None  # as of when
     my_departments: tuple[DepartmentMonth, ...] = ()
     my_department_slots: tuple[SlotView, ...] = ()
     all_departments: tuple[DepartmentMonth, ...] = ()
@@ -149,6 +153,14 @@ def home_for(
         org_loaded=True,
         month=month,
         upcoming=tuple(upcoming),
+        now=now,
+        cadences={
+            directory.departments[i]: c
+            for i, c in cadences(session).items()
+            if i in directory.departments
+        }
+        if upcoming
+        else {},
         my_departments=tuple(mine),
         my_department_slots=tuple(mine_slots),
         all_departments=tuple(everything),

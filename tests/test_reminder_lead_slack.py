@@ -310,3 +310,25 @@ def test_the_lead_time_is_read_from_the_organisation_file(runtime: Runtime, hour
     with runtime.session() as session:
         [cadence] = cadences(session).values()
     assert cadence.min_lead == timedelta(hours=hours)
+
+
+def test_app_home_offers_snooze_only_where_it_lands_in_time(org, served: Served):
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-01-18T09:30,linkedin,Monday early,U0ALICE\n",
+            source="t.csv",
+            now=served.runtime.now(),
+        )
+    blocks = _home(served, "U0ALICE")
+    rows: dict[str, list[str]] = {}
+    for block in blocks:
+        if block["type"] == "actions" and block.get("block_id", "").startswith("mine_"):
+            slot_id = int(block["block_id"].removeprefix("mine_"))
+            rows[str(slot_id)] = [e["action_id"] for e in block["elements"]]
+    early = _slot(served.runtime, "Monday early")
+    webinar = _slot(served.runtime, "Webinar invite")
+    # Friday 10:00: one working day on is Monday 09:00, 30 minutes before "Monday early".
+    assert rows[str(early.id)] == ["draft_open", "hand_back"]
+    assert rows[str(webinar.id)] == ["draft_open", "snooze_1d", "hand_back"]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
 
 from bot.decisions import Decision, refuse
 from bot.drafts.service import Refusal
@@ -29,6 +31,7 @@ from bot.nudges.service import (
     stages_done,
     unreachable,
 )
+from bot.organisation.directory import Directory
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
@@ -293,6 +296,22 @@ def hand_back(
     return None
 
 
+def _coordinator_act(
+    ctx: SlackContext,
+    slot_id: int | None,
+    act: Callable[[Session, Directory, int], actions.Done | Decision[Refusal]],
+) -> DigestItem | str:
+    """Run a coordinator's action on a slot (the domain checks who clicked); the slot as it is
+    now, or the words of the refusal."""
+    runtime = ctx.runtime
+    with runtime.session() as session:
+        result = act(session, runtime.organisation(session), slot_id or 0)
+        item = slot_item(session, slot_id) if slot_id else None
+    if isinstance(result, Decision) or item is None:
+        return refusal(result if isinstance(result, Decision) else None)
+    return item
+
+
 def reassign(
     ctx: SlackContext,
     *,
@@ -302,19 +321,16 @@ def reassign(
     channel: str | None,
     ts: str | None,
 ) -> str | None:
-    runtime = ctx.runtime
-    with runtime.session() as session:
-        result = actions.reassign(
-            session=session,
-            directory=runtime.organisation(session),
-            slot_id=slot_id or 0,
-            by=by,
-            to=to,
-            now=runtime.now(),
-        )
-        item = slot_item(session, slot_id) if slot_id else None
-    if isinstance(result, Decision) or item is None:
-        return refusal(result if isinstance(result, Decision) else None)
+    now = ctx.runtime.now()
+    item = _coordinator_act(
+        ctx,
+        slot_id,
+        lambda session, directory, slot: actions.reassign(
+            session=session, directory=directory, slot_id=slot, by=by, to=to, now=now
+        ),
+    )
+    if isinstance(item, str):
+        return item
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
     _resolve(ctx, channel, ts, item, outcome)
     # Judged before the assignment message goes: it may reach them asleep or too late to act.
@@ -326,18 +342,16 @@ def reassign(
 def cancel(
     ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
 ) -> str | None:
-    runtime = ctx.runtime
-    with runtime.session() as session:
-        result = actions.cancel(
-            session=session,
-            directory=runtime.organisation(session),
-            slot_id=slot_id or 0,
-            by=by,
-            now=runtime.now(),
-        )
-        item = slot_item(session, slot_id) if slot_id else None
-    if isinstance(result, Decision) or item is None:
-        return refusal(result if isinstance(result, Decision) else None)
+    now = ctx.runtime.now()
+    item = _coordinator_act(
+        ctx,
+        slot_id,
+        lambda session, directory, slot: actions.cancel(
+            session=session, directory=directory, slot_id=slot, by=by, now=now
+        ),
+    )
+    if isinstance(item, str):
+        return item
     outcome = f":heavy_multiplication_x: Cancelled by {mention(by)}."
     _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id))
     return None
@@ -347,18 +361,16 @@ def restore(
     ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
 ) -> str | None:
     """A coordinator undoes a cancellation: the slot is back as it was, reminders and all."""
-    runtime = ctx.runtime
-    with runtime.session() as session:
-        result = actions.restore(
-            session=session,
-            directory=runtime.organisation(session),
-            slot_id=slot_id or 0,
-            by=by,
-            now=runtime.now(),
-        )
-        item = slot_item(session, slot_id) if slot_id else None
-    if isinstance(result, Decision) or item is None:
-        return refusal(result if isinstance(result, Decision) else None)
+    now = ctx.runtime.now()
+    item = _coordinator_act(
+        ctx,
+        slot_id,
+        lambda session, directory, slot: actions.restore(
+            session=session, directory=directory, slot_id=slot, by=by, now=now
+        ),
+    )
+    if isinstance(item, str):
+        return item
     outcome = f":leftwards_arrow_with_hook: Restored by {mention(by)}."
     if channel and ts:
         _resolve(ctx, channel, ts, item, outcome, slot_controls(item.slot_id))

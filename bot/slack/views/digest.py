@@ -24,7 +24,7 @@ from bot.slack.views.common import (
     when,
 )
 
-MAX_ITEMS = 12  # 3 blocks each keeps a digest inside Slack's 50
+MAX_ITEMS = 12  # up to 4 blocks each (divider, post, note, buttons): inside Slack's 50
 ACTIONABLE = frozenset({SlotStatus.PLANNED, SlotStatus.LATE})
 SNOOZE_ACTIONS = {1: Action.SNOOZE_1D, 3: Action.SNOOZE_3D}
 

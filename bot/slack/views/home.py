@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.home import Attention, DraftSummary, Glance, HomeModel, WaitingThread
+from bot.nudges.plan import snooze_choices
 from bot.schedule.service import SlotView
 from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action
@@ -166,25 +167,28 @@ def _upcoming(model: HomeModel, tz: ZoneInfo) -> list[Block]:
     for slot in model.upcoming[:UPCOMING_ROWS]:
         blocks.append(section(slot_line(slot, tz, department=True)))
         if slot.status in ANSWERABLE and slot.contributor_id == model.roles.user_id:
-            blocks.append(_answers(slot))
+            cadence = model.cadences.get(slot.department)
+            snooze = (
+                cadence is not None
+                and model.now is not None
+                and 1 in snooze_choices(now=model.now, due_at=slot.due_at, tz=tz, cadence=cadence)
+            )
+            blocks.append(_answers(slot, snooze=snooze))
     left_out = len(model.upcoming) - UPCOMING_ROWS
     if left_out > 0:
         blocks.append(_more(left_out, "of your posts"))
     return blocks
 
 
-def _answers(slot: SlotView) -> Block:
-    """The reminder's own buttons (and listeners), which check who clicked."""
+def _answers(slot: SlotView, *, snooze: bool) -> Block:
+    """The reminder's own buttons (and listeners), which check who clicked; Snooze only when
+    the snoozed reminder still lands in time."""
     value = str(slot.id)
-    return {
-        "type": "actions",
-        "block_id": f"mine_{slot.id}",
-        "elements": [
-            _button("Submit draft", Action.DRAFT_OPEN.value, value=value, style="primary"),
-            _button("Snooze 1 day", Action.SNOOZE_1D.value, value=value),
-            _button("Can't do it", Action.HAND_BACK.value, value=value),
-        ],
-    }
+    elements = [_button("Submit draft", Action.DRAFT_OPEN.value, value=value, style="primary")]
+    if snooze:
+        elements.append(_button("Snooze 1 day", Action.SNOOZE_1D.value, value=value))
+    elements.append(_button("Can't do it", Action.HAND_BACK.value, value=value))
+    return {"type": "actions", "block_id": f"mine_{slot.id}", "elements": elements}
 
 
 # --- coordinators ----------------------------------------------------------------------------
