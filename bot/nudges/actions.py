@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -32,14 +34,28 @@ class Done:
     until: datetime | None = None
 
 
+def _slot_for(
+    session: Session, slot_id: int, decide: Callable[..., Decision[Refusal]]
+) -> Slot | Decision[Refusal]:
+    """The slot, locked for this transaction, if the rule allows the action on it."""
+    slot = session.get(Slot, slot_id, with_for_update=True)
+    decision = decide(slot=SlotFacts.of(slot))
+    if not decision.ok or slot is None or slot.id is None:
+        return decision
+    return slot
+
+
+def _as_coordinator(directory: Directory, by: str) -> Callable[..., Decision[Refusal]]:
+    return partial(decide_coordinator_action, roles=directory.roles(by))
+
+
 def snooze(
     *, session: Session, slot_id: int, user_id: str, days: int, tz: ZoneInfo, now: datetime
 ) -> Done | Decision[Refusal]:
-    slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_contributor_action(user_id=user_id, slot=SlotFacts.of(slot))
-    if not decision.ok:
-        return decision
-    assert slot is not None and slot.id is not None
+    slot = _slot_for(session, slot_id, partial(decide_contributor_action, user_id=user_id))
+    if isinstance(slot, Decision):
+        return slot
+    assert slot.id is not None
     cadence = cadences(session)[slot.department_id]
     until = snooze_until(now, days, tz, cadence)
     if not cadence.in_time(until, slot.due_at):
@@ -56,11 +72,10 @@ def snooze(
 def hand_back(
     *, session: Session, slot_id: int, user_id: str, reason: str, now: datetime
 ) -> Done | Decision[Refusal]:
-    slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_contributor_action(user_id=user_id, slot=SlotFacts.of(slot))
-    if not decision.ok:
-        return decision
-    assert slot is not None and slot.id is not None
+    slot = _slot_for(session, slot_id, partial(decide_contributor_action, user_id=user_id))
+    if isinstance(slot, Decision):
+        return slot
+    assert slot.id is not None
     slot.status = SlotStatus.HANDED_BACK.value
     slot.next_nudge_at = None
     session.add(slot)
@@ -73,11 +88,12 @@ def hand_back(
 def reassign(
     *, session: Session, directory: Directory, slot_id: int, by: str, to: str, now: datetime
 ) -> Done | Decision[Refusal]:
-    slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
-    if not decision.ok:
-        return decision
-    assert slot is not None and slot.id is not None
+    slot = _slot_for(
+        session, slot_id, partial(decide_coordinator_action, roles=directory.roles(by))
+    )
+    if isinstance(slot, Decision):
+        return slot
+    assert slot.id is not None
     if slot.department_id not in directory.roles(to).departments:
         return refuse(Refusal.NOT_IN_DEPARTMENT)
     previous = slot.contributor_id
@@ -98,11 +114,12 @@ def reassign(
 def cancel(
     *, session: Session, directory: Directory, slot_id: int, by: str, now: datetime
 ) -> Done | Decision[Refusal]:
-    slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_coordinator_action(roles=directory.roles(by), slot=SlotFacts.of(slot))
-    if not decision.ok:
-        return decision
-    assert slot is not None and slot.id is not None
+    slot = _slot_for(
+        session, slot_id, partial(decide_coordinator_action, roles=directory.roles(by))
+    )
+    if isinstance(slot, Decision):
+        return slot
+    assert slot.id is not None
     before = slot.status
     slot.status = SlotStatus.CANCELLED.value
     slot.next_nudge_at = None
@@ -116,11 +133,10 @@ def restore(
     *, session: Session, directory: Directory, slot_id: int, by: str, now: datetime
 ) -> Done | Decision[Refusal]:
     """A cancelled slot back to what it was, with its reminders planned again."""
-    slot = session.get(Slot, slot_id, with_for_update=True)
-    decision = decide_restore(roles=directory.roles(by), slot=SlotFacts.of(slot))
-    if not decision.ok:
-        return decision
-    assert slot is not None and slot.id is not None
+    slot = _slot_for(session, slot_id, partial(decide_restore, roles=directory.roles(by)))
+    if isinstance(slot, Decision):
+        return slot
+    assert slot.id is not None
     cancelled = slot_repo.last_event(session, slot.id, "cancelled")
     slot.status = restored_status(cancelled.detail if cancelled else None).value
     slot.updated_at = now
