@@ -158,3 +158,13 @@ def test_snoozes_offered_are_only_those_that_land_in_time():
     # Due tomorrow morning: nothing lands before it.
     friday = datetime(2027, 2, 12, 15, 0, tzinfo=UTC)
     assert snooze_choices(now=friday, due_at=_due(time(8, 0)), tz=LONDON, cadence=CADENCE) == ()
+
+
+def test_a_snooze_past_the_lead_time_is_refused_by_rule():
+    from bot.drafts.service import Refusal
+    from bot.nudges.actions import decide_snooze
+
+    due = _due(time(12, 0))
+    assert decide_snooze(until=due - timedelta(hours=2), due_at=due, cadence=CADENCE).ok
+    late = decide_snooze(until=due - timedelta(hours=1), due_at=due, cadence=CADENCE)
+    assert (late.ok, late.reason) == (False, Refusal.SNOOZE_TOO_LONG)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.decisions import Decision, refuse
+from bot.decisions import Decision, allow, refuse
 from bot.drafts.service import (
     Refusal,
     SlotFacts,
@@ -19,7 +19,7 @@ from bot.drafts.service import (
     decide_restore,
     restored_status,
 )
-from bot.nudges.plan import snooze_until
+from bot.nudges.plan import Cadence, snooze_until
 from bot.nudges.service import cadences, file_for_reminders
 from bot.organisation.directory import Directory
 from bot.schedule.status import SlotStatus
@@ -32,6 +32,11 @@ class Done:
     slot_id: int
     department_id: int
     until: datetime | None = None
+
+
+def decide_snooze(*, until: datetime, due_at: datetime, cadence: Cadence) -> Decision[Refusal]:
+    """A snooze may not put the next reminder inside the lead time before the due time."""
+    return allow() if cadence.in_time(until, due_at) else refuse(Refusal.SNOOZE_TOO_LONG)
 
 
 def _slot_for(
@@ -58,8 +63,9 @@ def snooze(
     assert slot.id is not None
     cadence = cadences(session)[slot.department_id]
     until = snooze_until(now, days, tz, cadence)
-    if not cadence.in_time(until, slot.due_at):
-        return refuse(Refusal.SNOOZE_TOO_LONG)
+    allowed = decide_snooze(until=until, due_at=slot.due_at, cadence=cadence)
+    if not allowed.ok:
+        return allowed
     slot.snoozed_until = until
     slot.next_nudge_at = until
     session.add(slot)
