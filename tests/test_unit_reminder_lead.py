@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.drafts.service import Refusal
+from bot.nudges.actions import decide_snooze
 from bot.nudges.plan import (
     QUIET_FROM,
     QUIET_UNTIL,
@@ -161,9 +163,6 @@ def test_snoozes_offered_are_only_those_that_land_in_time():
 
 
 def test_a_snooze_past_the_lead_time_is_refused_by_rule():
-    from bot.drafts.service import Refusal
-    from bot.nudges.actions import decide_snooze
-
     due = _due(time(12, 0))
     assert decide_snooze(until=due - timedelta(hours=2), due_at=due, cadence=CADENCE).ok
     late = decide_snooze(until=due - timedelta(hours=1), due_at=due, cadence=CADENCE)
