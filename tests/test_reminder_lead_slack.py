@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.cli import main
-from bot.nudges.service import mark_overdue
+from bot.nudges.service import cadences, mark_overdue
 from bot.organisation.service import load_organisation
 from bot.organisation.spec import parse_organisation
 from bot.runtime import Runtime
@@ -305,8 +305,6 @@ def test_the_lead_time_is_read_from_the_organisation_file(runtime: Runtime, hour
     text = WORLD + f"\n[reminders]\nmin_lead_hours = {hours}\n"
     with runtime.session() as session:
         load_organisation(session=session, spec=parse_organisation(text), now=runtime.now())
-    from bot.nudges.service import cadences
-
     with runtime.session() as session:
         [cadence] = cadences(session).values()
     assert cadence.min_lead == timedelta(hours=hours)
