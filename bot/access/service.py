@@ -733,37 +733,62 @@ def _notice(
     )
 
 
+def _close(
+    session: Session,
+    request: AccessRequest,
+    *,
+    from_status: Status,
+    to_status: Status,
+    ended_at: datetime,
+    kind: AuditKind,
+    notice: str,
+    now: datetime,
+) -> bool:
+    """The job closes a request: the change, its audit entry and the requester's notice, or
+    nothing at all (False) when something else moved the request first."""
+    assert request.id is not None
+    if not repo.transition(
+        session,
+        request.id,
+        from_status=from_status.value,
+        to_status=to_status.value,
+        ended_at=ended_at,
+    ):
+        return False
+    view_ = _view(session, request)
+    audit(
+        session,
+        now=now,
+        kind=kind,
+        actor="socialbot",
+        account=view_.account,
+        request_id=request.id,
+    )
+    _notice(
+        session,
+        key=f"{notice}:{request.id}",
+        kind=notice,
+        recipient=request.requester,
+        request_id=request.id,
+        now=now,
+    )
+    return True
+
+
 def expire_requests(*, session: Session, now: datetime) -> int:
     """Requests nobody answered within 24 hours expire; the requester is told."""
     count = 0
     for request in repo.pending_before(session, now - rules.REQUEST_EXPIRES_AFTER):
-        assert request.id is not None
-        if not repo.transition(
+        count += _close(
             session,
-            request.id,
-            from_status=Status.PENDING.value,
-            to_status=Status.EXPIRED.value,
+            request,
+            from_status=Status.PENDING,
+            to_status=Status.EXPIRED,
             ended_at=now,
-        ):
-            continue
-        view_ = _view(session, request)
-        audit(
-            session,
-            now=now,
             kind=AuditKind.REQUEST_EXPIRED,
-            actor="socialbot",
-            account=view_.account,
-            request_id=request.id,
-        )
-        _notice(
-            session,
-            key=f"request_expired:{request.id}",
-            kind="request_expired",
-            recipient=request.requester,
-            request_id=request.id,
+            notice="request_expired",
             now=now,
         )
-        count += 1
     return count
 
 
@@ -793,32 +818,16 @@ def warn_and_end(*, session: Session, now: datetime) -> tuple[int, int]:
     for request in repo.active_ending_by(session, now + rules.WARN_BEFORE_END):
         assert request.id is not None and request.ends_at is not None
         if request.ends_at <= now:
-            if not repo.transition(
+            ended += _close(
                 session,
-                request.id,
-                from_status=Status.ACTIVE.value,
-                to_status=Status.ENDED.value,
+                request,
+                from_status=Status.ACTIVE,
+                to_status=Status.ENDED,
                 ended_at=request.ends_at,
-            ):
-                continue
-            view_ = _view(session, request)
-            audit(
-                session,
-                now=now,
                 kind=AuditKind.ENDED,
-                actor="socialbot",
-                account=view_.account,
-                request_id=request.id,
-            )
-            _notice(
-                session,
-                key=f"grant_ended:{request.id}",
-                kind="grant_ended",
-                recipient=request.requester,
-                request_id=request.id,
+                notice="grant_ended",
                 now=now,
             )
-            ended += 1
         elif request.warned_at is None and repo.mark_warned(session, request.id, now):
             _notice(
                 session,
