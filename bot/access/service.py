@@ -357,6 +357,43 @@ def _grant(
     return None
 
 
+def _recorded(
+    session: Session,
+    decision: Decision,
+    account: AccountInfo,
+    request_id: int,
+    *,
+    kind: AuditKind,
+    actor: str,
+    now: datetime,
+    detail: str = "",
+    granted_now: bool = False,
+) -> Result:
+    """A change just made to a request: its audit entry, then the request as it now stands."""
+    audit(
+        session,
+        now=now,
+        kind=kind,
+        actor=actor,
+        account=account.key,
+        request_id=request_id,
+        detail=detail,
+    )
+    session.expire_all()
+    return Result(
+        decision, request=view(session, request_id), account=account, granted_now=granted_now
+    )
+
+
+def _deny_rule(request: AccessRequest, account: AccountInfo, actor: str) -> Decision:
+    return rules.decide_deny(
+        actor=actor,
+        requester=request.requester,
+        approvers=account.approvers,
+        status=Status(request.status),
+    )
+
+
 def approve(
     *, session: Session, directory: Directory, request_id: int, actor: str, now: datetime
 ) -> Result:
@@ -393,17 +430,17 @@ def approve(
     lost = _grant(session, request, account, by=actor, outcome="granted", reason="", now=now)
     if lost is not None:
         return lost
-    audit(
+    return _recorded(
         session,
-        now=now,
+        decision,
+        account,
+        request_id,
         kind=AuditKind.GRANTED,
         actor=actor,
-        account=account.key,
-        request_id=request_id,
+        now=now,
         detail=f"for {request.minutes} minutes",
+        granted_now=True,
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account, granted_now=True)
 
 
 def deny(
@@ -419,12 +456,7 @@ def deny(
     if found is None:
         return Result(refuse(Reason.NO_SUCH_REQUEST))
     request, account = found
-    decision = rules.decide_deny(
-        actor=actor,
-        requester=request.requester,
-        approvers=account.approvers,
-        status=Status(request.status),
-    )
+    decision = _deny_rule(request, account, actor)
     if not decision.ok:
         return _already(session, request, decision)
     reason = " ".join(reason.split())[: rules.MAX_REASON]
@@ -446,17 +478,16 @@ def deny(
         ended_at=now,
         ended_by=actor,
     )
-    audit(
+    return _recorded(
         session,
-        now=now,
+        decision,
+        account,
+        request_id,
         kind=AuditKind.DENIED,
         actor=actor,
-        account=account.key,
-        request_id=request_id,
+        now=now,
         detail=reason,
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account)
 
 
 def check_deny(*, session: Session, directory: Directory, request_id: int, actor: str) -> Result:
@@ -465,12 +496,7 @@ def check_deny(*, session: Session, directory: Directory, request_id: int, actor
     if found is None:
         return Result(refuse(Reason.NO_SUCH_REQUEST))
     request, account = found
-    decision = rules.decide_deny(
-        actor=actor,
-        requester=request.requester,
-        approvers=account.approvers,
-        status=Status(request.status),
-    )
+    decision = _deny_rule(request, account, actor)
     if not decision.ok:
         return _already(session, request, decision)
     return Result(decision, request=_view(session, request), account=account)
@@ -524,20 +550,15 @@ def break_glass(
     )
     if lost is not None:
         return lost
-    audit(
+    return _recorded(
         session,
-        now=now,
+        checked.decision,
+        checked.account,
+        request_id,
         kind=AuditKind.BREAK_GLASS,
         actor=actor,
-        account=checked.account.key,
-        request_id=request_id,
+        now=now,
         detail=reason,
-    )
-    session.expire_all()
-    return Result(
-        checked.decision,
-        request=view(session, request_id),
-        account=checked.account,
         granted_now=True,
     )
 
@@ -622,16 +643,9 @@ def revoke(
     ):
         session.expire_all()
         return Result(refuse(Reason.NOT_ACTIVE), request=view(session, request_id))
-    audit(
-        session,
-        now=now,
-        kind=AuditKind.REVOKED,
-        actor=actor,
-        account=account.key,
-        request_id=request_id,
+    return _recorded(
+        session, decision, account, request_id, kind=AuditKind.REVOKED, actor=actor, now=now
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account)
 
 
 # --- secrets ---------------------------------------------------------------------------------
