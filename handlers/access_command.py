@@ -6,6 +6,7 @@ answered with a small modal instead, since there is no message to answer under."
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.access.rules import Reason
 from bot.flows import access as flows
+from bot.runtime import Runtime
 from bot.slack.text import inert
 from bot.slack.views.access import CONFIRM, notice_modal
 from handlers.context import runtime_of
@@ -152,52 +154,45 @@ def _clicked(body: dict[str, Any]) -> tuple[BlockAction, int | None]:
     return click, request_id(click.value)
 
 
+def _on_click(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond | None,
+    flow: Callable[..., flows.Reply | None],
+    *,
+    opens: bool = True,
+) -> None:
+    """A button naming a request: `flow` for it (with the click's trigger_id when it opens a
+    modal), or the refusal when the button's value is no request id."""
+    click, found = _clicked(body)
+    reply: flows.Reply | None
+    if found is None:
+        reply = flows.refusal_reply(Reason.NO_SUCH_REQUEST)
+    else:
+        trigger = {"trigger_id": click.trigger_id} if opens else {}
+        reply = flow(
+            runtime_of(context), client, user_id=click.user_id, request_id=found, **trigger
+        )
+    _answer(client, respond, click, reply)
+
+
 def approve(
     body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    click, found = _clicked(body)
-    reply = (
-        flows.approve(runtime_of(context), client, user_id=click.user_id, request_id=found)
-        if found is not None
-        else flows.refusal_reply(Reason.NO_SUCH_REQUEST)
-    )
-    _answer(client, respond, click, reply)
+    _on_click(body, client, context, respond, flows.approve, opens=False)
 
 
 def open_deny(
     body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    click, found = _clicked(body)
-    reply = (
-        flows.open_deny_form(
-            runtime_of(context),
-            client,
-            user_id=click.user_id,
-            request_id=found,
-            trigger_id=click.trigger_id,
-        )
-        if found is not None
-        else flows.refusal_reply(Reason.NO_SUCH_REQUEST)
-    )
-    _answer(client, respond, click, reply)
+    _on_click(body, client, context, respond, flows.open_deny_form)
 
 
 def reveal(
     body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    click, found = _clicked(body)
-    reply = (
-        flows.reveal(
-            runtime_of(context),
-            client,
-            user_id=click.user_id,
-            request_id=found,
-            trigger_id=click.trigger_id,
-        )
-        if found is not None
-        else flows.refusal_reply(Reason.NO_SUCH_REQUEST)
-    )
-    _answer(client, respond, click, reply)
+    _on_click(body, client, context, respond, flows.reveal)
 
 
 def refresh(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -213,19 +208,7 @@ def refresh(body: dict[str, Any], client: WebClient, context: BoltContext) -> No
 def open_break_glass(
     body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
-    click, found = _clicked(body)
-    reply = (
-        flows.open_break_glass_form(
-            runtime_of(context),
-            client,
-            user_id=click.user_id,
-            request_id=found,
-            trigger_id=click.trigger_id,
-        )
-        if found is not None
-        else flows.refusal_reply(Reason.NO_SUCH_REQUEST)
-    )
-    _answer(client, respond, click, reply)
+    _on_click(body, client, context, respond, flows.open_break_glass_form)
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -234,6 +217,20 @@ def open_break_glass(
 def _dm(client: WebClient, user_id: str, reply: flows.Reply | None) -> None:
     if reply is not None and reply.text:
         client.chat_postMessage(channel=user_id, text=reply.text, blocks=reply.blocks)
+
+
+def _submitted(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    run: Callable[[Runtime, ViewSubmission, int], flows.Reply | None],
+) -> None:
+    """A form that carries an id in its private_metadata: `run` it, the reply as a DM."""
+    form = ViewSubmission.from_body(body)
+    found = request_id(form.private_metadata)
+    if found is None:
+        return
+    _dm(client, form.user_id, run(runtime_of(context), form, found))
 
 
 def ack_request(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -269,18 +266,14 @@ def ack_reason(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def deny_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    form = ViewSubmission.from_body(body)
-    found = request_id(form.private_metadata)
-    if found is None:
-        return
-    reply = flows.deny(
-        runtime_of(context),
+    _submitted(
+        body,
         client,
-        user_id=form.user_id,
-        request_id=found,
-        reason=form.text("reason"),
+        context,
+        lambda runtime, form, found: flows.deny(
+            runtime, client, user_id=form.user_id, request_id=found, reason=form.text("reason")
+        ),
     )
-    _dm(client, form.user_id, reply)
 
 
 def ack_break_glass(ack: Ack, body: dict[str, Any]) -> None:
@@ -297,19 +290,19 @@ def ack_break_glass(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def break_glass_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    form = ViewSubmission.from_body(body)
-    found = request_id(form.private_metadata)
-    if found is None:
-        return
-    reply = flows.break_glass(
-        runtime_of(context),
+    _submitted(
+        body,
         client,
-        user_id=form.user_id,
-        request_id=found,
-        reason=form.text("reason"),
-        confirmed=form.checked(CONFIRM, CONFIRM),
+        context,
+        lambda runtime, form, found: flows.break_glass(
+            runtime,
+            client,
+            user_id=form.user_id,
+            request_id=found,
+            reason=form.text("reason"),
+            confirmed=form.checked(CONFIRM, CONFIRM),
+        ),
     )
-    _dm(client, form.user_id, reply)
 
 
 def ack_set_secret(ack: Ack, body: dict[str, Any]) -> None:
@@ -322,17 +315,17 @@ def ack_set_secret(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def set_secret_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    form = ViewSubmission.from_body(body)
-    found = request_id(form.private_metadata)
-    if found is None:
-        return
-    reply = flows.store_secret(
-        runtime_of(context),
+    _submitted(
+        body,
         client,
-        user_id=form.user_id,
-        account_id=found,
-        password=form.text("password"),
-        totp_seed=form.text("totp"),
-        notes=form.text("notes"),
+        context,
+        lambda runtime, form, found: flows.store_secret(
+            runtime,
+            client,
+            user_id=form.user_id,
+            account_id=found,
+            password=form.text("password"),
+            totp_seed=form.text("totp"),
+            notes=form.text("notes"),
+        ),
     )
-    _dm(client, form.user_id, reply)

@@ -357,6 +357,43 @@ def _grant(
     return None
 
 
+def _recorded(
+    session: Session,
+    decision: Decision,
+    account: AccountInfo,
+    request_id: int,
+    *,
+    kind: AuditKind,
+    actor: str,
+    now: datetime,
+    detail: str = "",
+    granted_now: bool = False,
+) -> Result:
+    """A change just made to a request: its audit entry, then the request as it now stands."""
+    audit(
+        session,
+        now=now,
+        kind=kind,
+        actor=actor,
+        account=account.key,
+        request_id=request_id,
+        detail=detail,
+    )
+    session.expire_all()
+    return Result(
+        decision, request=view(session, request_id), account=account, granted_now=granted_now
+    )
+
+
+def _deny_rule(request: AccessRequest, account: AccountInfo, actor: str) -> Decision:
+    return rules.decide_deny(
+        actor=actor,
+        requester=request.requester,
+        approvers=account.approvers,
+        status=Status(request.status),
+    )
+
+
 def approve(
     *, session: Session, directory: Directory, request_id: int, actor: str, now: datetime
 ) -> Result:
@@ -393,17 +430,17 @@ def approve(
     lost = _grant(session, request, account, by=actor, outcome="granted", reason="", now=now)
     if lost is not None:
         return lost
-    audit(
+    return _recorded(
         session,
-        now=now,
+        decision,
+        account,
+        request_id,
         kind=AuditKind.GRANTED,
         actor=actor,
-        account=account.key,
-        request_id=request_id,
+        now=now,
         detail=f"for {request.minutes} minutes",
+        granted_now=True,
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account, granted_now=True)
 
 
 def deny(
@@ -419,12 +456,7 @@ def deny(
     if found is None:
         return Result(refuse(Reason.NO_SUCH_REQUEST))
     request, account = found
-    decision = rules.decide_deny(
-        actor=actor,
-        requester=request.requester,
-        approvers=account.approvers,
-        status=Status(request.status),
-    )
+    decision = _deny_rule(request, account, actor)
     if not decision.ok:
         return _already(session, request, decision)
     reason = " ".join(reason.split())[: rules.MAX_REASON]
@@ -446,17 +478,16 @@ def deny(
         ended_at=now,
         ended_by=actor,
     )
-    audit(
+    return _recorded(
         session,
-        now=now,
+        decision,
+        account,
+        request_id,
         kind=AuditKind.DENIED,
         actor=actor,
-        account=account.key,
-        request_id=request_id,
+        now=now,
         detail=reason,
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account)
 
 
 def check_deny(*, session: Session, directory: Directory, request_id: int, actor: str) -> Result:
@@ -465,12 +496,7 @@ def check_deny(*, session: Session, directory: Directory, request_id: int, actor
     if found is None:
         return Result(refuse(Reason.NO_SUCH_REQUEST))
     request, account = found
-    decision = rules.decide_deny(
-        actor=actor,
-        requester=request.requester,
-        approvers=account.approvers,
-        status=Status(request.status),
-    )
+    decision = _deny_rule(request, account, actor)
     if not decision.ok:
         return _already(session, request, decision)
     return Result(decision, request=_view(session, request), account=account)
@@ -524,20 +550,15 @@ def break_glass(
     )
     if lost is not None:
         return lost
-    audit(
+    return _recorded(
         session,
-        now=now,
+        checked.decision,
+        checked.account,
+        request_id,
         kind=AuditKind.BREAK_GLASS,
         actor=actor,
-        account=checked.account.key,
-        request_id=request_id,
+        now=now,
         detail=reason,
-    )
-    session.expire_all()
-    return Result(
-        checked.decision,
-        request=view(session, request_id),
-        account=checked.account,
         granted_now=True,
     )
 
@@ -622,16 +643,9 @@ def revoke(
     ):
         session.expire_all()
         return Result(refuse(Reason.NOT_ACTIVE), request=view(session, request_id))
-    audit(
-        session,
-        now=now,
-        kind=AuditKind.REVOKED,
-        actor=actor,
-        account=account.key,
-        request_id=request_id,
+    return _recorded(
+        session, decision, account, request_id, kind=AuditKind.REVOKED, actor=actor, now=now
     )
-    session.expire_all()
-    return Result(decision, request=view(session, request_id), account=account)
 
 
 # --- secrets ---------------------------------------------------------------------------------
@@ -733,37 +747,62 @@ def _notice(
     )
 
 
+def _close(
+    session: Session,
+    request: AccessRequest,
+    *,
+    from_status: Status,
+    to_status: Status,
+    ended_at: datetime,
+    kind: AuditKind,
+    notice: str,
+    now: datetime,
+) -> bool:
+    """The job closes a request: the change, its audit entry and the requester's notice, or
+    nothing at all (False) when something else moved the request first."""
+    assert request.id is not None
+    if not repo.transition(
+        session,
+        request.id,
+        from_status=from_status.value,
+        to_status=to_status.value,
+        ended_at=ended_at,
+    ):
+        return False
+    view_ = _view(session, request)
+    audit(
+        session,
+        now=now,
+        kind=kind,
+        actor="socialbot",
+        account=view_.account,
+        request_id=request.id,
+    )
+    _notice(
+        session,
+        key=f"{notice}:{request.id}",
+        kind=notice,
+        recipient=request.requester,
+        request_id=request.id,
+        now=now,
+    )
+    return True
+
+
 def expire_requests(*, session: Session, now: datetime) -> int:
     """Requests nobody answered within 24 hours expire; the requester is told."""
     count = 0
     for request in repo.pending_before(session, now - rules.REQUEST_EXPIRES_AFTER):
-        assert request.id is not None
-        if not repo.transition(
+        count += _close(
             session,
-            request.id,
-            from_status=Status.PENDING.value,
-            to_status=Status.EXPIRED.value,
+            request,
+            from_status=Status.PENDING,
+            to_status=Status.EXPIRED,
             ended_at=now,
-        ):
-            continue
-        view_ = _view(session, request)
-        audit(
-            session,
-            now=now,
             kind=AuditKind.REQUEST_EXPIRED,
-            actor="socialbot",
-            account=view_.account,
-            request_id=request.id,
-        )
-        _notice(
-            session,
-            key=f"request_expired:{request.id}",
-            kind="request_expired",
-            recipient=request.requester,
-            request_id=request.id,
+            notice="request_expired",
             now=now,
         )
-        count += 1
     return count
 
 
@@ -793,32 +832,16 @@ def warn_and_end(*, session: Session, now: datetime) -> tuple[int, int]:
     for request in repo.active_ending_by(session, now + rules.WARN_BEFORE_END):
         assert request.id is not None and request.ends_at is not None
         if request.ends_at <= now:
-            if not repo.transition(
+            ended += _close(
                 session,
-                request.id,
-                from_status=Status.ACTIVE.value,
-                to_status=Status.ENDED.value,
+                request,
+                from_status=Status.ACTIVE,
+                to_status=Status.ENDED,
                 ended_at=request.ends_at,
-            ):
-                continue
-            view_ = _view(session, request)
-            audit(
-                session,
-                now=now,
                 kind=AuditKind.ENDED,
-                actor="socialbot",
-                account=view_.account,
-                request_id=request.id,
-            )
-            _notice(
-                session,
-                key=f"grant_ended:{request.id}",
-                kind="grant_ended",
-                recipient=request.requester,
-                request_id=request.id,
+                notice="grant_ended",
                 now=now,
             )
-            ended += 1
         elif request.warned_at is None and repo.mark_warned(session, request.id, now):
             _notice(
                 session,

@@ -53,6 +53,14 @@ class _Unavailable(Exception):
         self.text = text
 
 
+class _Refused(Exception):
+    """Raised by `_decide`; `answering` turns it into its reply."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__("refused")
+        self.reply = reply
+
+
 @contextmanager
 def _directory(runtime: Runtime, *, need_vault: bool = True) -> Iterator[tuple[Session, Directory]]:
     if need_vault and vault_of(runtime) is None:
@@ -66,13 +74,16 @@ def _directory(runtime: Runtime, *, need_vault: bool = True) -> Iterator[tuple[S
 
 
 def answering(work: Callable[..., Reply | None]) -> Callable[..., Reply | None]:
-    """Not configured, or no organisation yet: the same clear answer from every entry point."""
+    """Not configured, or no organisation yet: the same clear answer from every entry point;
+    a refusal from `_decide` is the answer too."""
 
     def run(*args: Any, **kwargs: Any) -> Reply | None:
         try:
             return work(*args, **kwargs)
         except _Unavailable as exc:
             return Reply(exc.text)
+        except _Refused as exc:
+            return exc.reply
 
     run.__name__ = work.__name__
     run.__doc__ = work.__doc__
@@ -87,6 +98,21 @@ def _refusal(
     runtime: Runtime, client: WebClient, user_id: str, directory: Directory, result: Result
 ) -> Reply:
     return Reply(views.refusal(result, _tz(runtime, client, user_id, directory)))
+
+
+def _decide(
+    runtime: Runtime,
+    client: WebClient,
+    user_id: str,
+    call: Callable[[Session, Directory], Result],
+) -> tuple[Directory, Result]:
+    """One service call over the organisation, for a function wrapped in `answering`: refused,
+    `user_id` is told why (in their time zone) and the function goes no further."""
+    with _directory(runtime) as (session, directory):
+        result = call(session, directory)
+    if not result.ok:
+        raise _Refused(_refusal(runtime, client, user_id, directory, result))
+    return directory, result
 
 
 def _post(
@@ -248,16 +274,18 @@ def _after_decision(
 
 @answering
 def approve(runtime: Runtime, client: WebClient, *, user_id: str, request_id: int) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.approve(
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.approve(
             session=session,
             directory=directory,
             request_id=request_id,
             actor=user_id,
             now=runtime.now(),
-        )
-    if not result.ok:
-        return _refusal(runtime, client, user_id, directory, result)
+        ),
+    )
     _after_decision(runtime, client, directory, result)
     return None
 
@@ -266,12 +294,14 @@ def approve(runtime: Runtime, client: WebClient, *, user_id: str, request_id: in
 def open_deny_form(
     runtime: Runtime, client: WebClient, *, user_id: str, request_id: int, trigger_id: str
 ) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.check_deny(
+    _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.check_deny(
             session=session, directory=directory, request_id=request_id, actor=user_id
-        )
-    if not result.ok:
-        return _refusal(runtime, client, user_id, directory, result)
+        ),
+    )
     client.views_open(trigger_id=trigger_id, view=views.deny_modal(request_id))
     return None
 
@@ -280,18 +310,49 @@ def open_deny_form(
 def deny(
     runtime: Runtime, client: WebClient, *, user_id: str, request_id: int, reason: str
 ) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.deny(
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.deny(
             session=session,
             directory=directory,
             request_id=request_id,
             actor=user_id,
             reason=reason,
             now=runtime.now(),
-        )
-    if not result.ok:
-        return _refusal(runtime, client, user_id, directory, result)
+        ),
+    )
     _after_decision(runtime, client, directory, result)
+    return None
+
+
+def _open_break_glass(
+    runtime: Runtime,
+    client: WebClient,
+    *,
+    user_id: str,
+    request_id: int,
+    trigger_id: str,
+    reason: str = "",
+) -> Reply | None:
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.check_break_glass(
+            session=session,
+            directory=directory,
+            request_id=request_id,
+            actor=user_id,
+            now=runtime.now(),
+        ),
+    )
+    if result.request is None:
+        return _refusal(runtime, client, user_id, directory, result)
+    client.views_open(
+        trigger_id=trigger_id, view=views.break_glass_modal(result.request, reason=reason)
+    )
     return None
 
 
@@ -299,18 +360,9 @@ def deny(
 def open_break_glass_form(
     runtime: Runtime, client: WebClient, *, user_id: str, request_id: int, trigger_id: str
 ) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.check_break_glass(
-            session=session,
-            directory=directory,
-            request_id=request_id,
-            actor=user_id,
-            now=runtime.now(),
-        )
-    if not result.ok or result.request is None:
-        return _refusal(runtime, client, user_id, directory, result)
-    client.views_open(trigger_id=trigger_id, view=views.break_glass_modal(result.request))
-    return None
+    return _open_break_glass(
+        runtime, client, user_id=user_id, request_id=request_id, trigger_id=trigger_id
+    )
 
 
 @answering
@@ -324,20 +376,14 @@ def break_glass_from_command(
     trigger_id: str,
 ) -> Reply | None:
     """`/access break-glass #id reason`: the same confirmation modal, its reason filled in."""
-    with _directory(runtime) as (session, directory):
-        result = service.check_break_glass(
-            session=session,
-            directory=directory,
-            request_id=request_id,
-            actor=user_id,
-            now=runtime.now(),
-        )
-    if not result.ok or result.request is None:
-        return _refusal(runtime, client, user_id, directory, result)
-    client.views_open(
-        trigger_id=trigger_id, view=views.break_glass_modal(result.request, reason=reason)
+    return _open_break_glass(
+        runtime,
+        client,
+        user_id=user_id,
+        request_id=request_id,
+        trigger_id=trigger_id,
+        reason=reason,
     )
-    return None
 
 
 @answering
@@ -350,8 +396,11 @@ def break_glass(
     reason: str,
     confirmed: bool,
 ) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.break_glass(
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.break_glass(
             session=session,
             directory=directory,
             request_id=request_id,
@@ -359,8 +408,9 @@ def break_glass(
             reason=reason,
             confirmed=confirmed,
             now=runtime.now(),
-        )
-    if not result.ok or result.request is None or result.account is None:
+        ),
+    )
+    if result.request is None or result.account is None:
         return _refusal(runtime, client, user_id, directory, result)
     granted = result.request
     _after_decision(runtime, client, directory, result)
@@ -426,15 +476,19 @@ def refresh(
 
 @answering
 def revoke(runtime: Runtime, client: WebClient, *, user_id: str, request_id: int) -> Reply:
-    with _directory(runtime) as (session, directory):
-        result = service.revoke(
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.revoke(
             session=session,
             directory=directory,
             request_id=request_id,
             actor=user_id,
             now=runtime.now(),
-        )
-    if not result.ok or result.request is None:
+        ),
+    )
+    if result.request is None:
         return _refusal(runtime, client, user_id, directory, result)
     ended = result.request
     _refresh_copies(runtime, client, ended, directory.timezone)
@@ -457,11 +511,15 @@ def revoke(runtime: Runtime, client: WebClient, *, user_id: str, request_id: int
 def open_set_form(
     runtime: Runtime, client: WebClient, *, user_id: str, account: str, trigger_id: str
 ) -> Reply | None:
-    with _directory(runtime) as (session, directory):
-        result = service.check_set_secret(
+    directory, result = _decide(
+        runtime,
+        client,
+        user_id,
+        lambda session, directory: service.check_set_secret(
             session=session, directory=directory, actor=user_id, account_text=account
-        )
-    if not result.ok or result.account is None:
+        ),
+    )
+    if result.account is None:
         return _refusal(runtime, client, user_id, directory, result)
     client.views_open(trigger_id=trigger_id, view=views.set_secret_modal(result.account))
     return None
