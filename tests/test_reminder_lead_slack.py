@@ -330,3 +330,73 @@ def test_app_home_offers_snooze_only_where_it_lands_in_time(org, served: Served)
     # Friday 10:00: one working day on is Monday 09:00, 30 minutes before "Monday early".
     assert rows[str(early.id)] == ["draft_open", "hand_back"]
     assert rows[str(webinar.id)] == ["draft_open", "snooze_1d", "hand_back"]
+
+
+def _schedule_line(served: Served, user: str, topic: str, count: int) -> str:
+    served.slack.command(user, "schedule 2027-01")
+    answer = served.fake.wait_for("response_url", count)[-1]
+    text = "\n".join(
+        b["text"]["text"] for b in answer["blocks"] if b.get("text", {}).get("type") == "mrkdwn"
+    )
+    [line] = [line for line in text.split("\n") if topic in line]
+    return line
+
+
+def test_a_post_moved_too_late_is_reported_and_moving_it_back_clears_not_reminded(
+    org, served: Served
+):
+    webinar = _slot(served.runtime, "Webinar invite")
+    for n, (day, at) in enumerate((("2027-01-15", "11:30"), ("2027-01-20", "12:00")), start=1):
+        reply = served.slack.view_submission(
+            "U0MKTLEAD",
+            "slot_move_submit",
+            {
+                "date": {"value": {"selected_date": day}},
+                "time": {"value": {"selected_time": at}},
+            },
+            private_metadata=f"{webinar.id}:0",
+        )
+        assert reply.status == 200 and not reply.body
+        served.fake.wait_for("views.publish", n)
+        served.idle()
+        if n == 1:
+            [told] = _too_late_dms(served.fake, "U0MKTLEAD")
+            assert "Webinar invite" in json.dumps(told["blocks"])
+            assert "not reminded" in _schedule_line(served, "U0MKTLEAD", "Webinar invite", 1)
+    # In good time again: no second report, and no view says "not reminded" any more.
+    assert len(_too_late_dms(served.fake, "U0MKTLEAD")) == 1
+    assert "not reminded" not in _schedule_line(served, "U0MKTLEAD", "Webinar invite", 2)
+    assert _kinds(served.runtime, webinar.id).count("not_reminded") == 1
+
+
+def test_a_post_reassigned_too_late_is_sent_to_the_new_contributor_and_reported(
+    org, served: Served
+):
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-01-15T11:00,linkedin,Handover,U0ALICE\n",
+            source="t.csv",
+            now=served.runtime.now(),
+        )
+    slot = _slot(served.runtime, "Handover")
+    reply = served.slack.view_submission(
+        "U0MKTLEAD",
+        "slot_reassign_submit",
+        {"contributor": {"value": {"selected_user": "U0BOB"}}},
+        private_metadata=f"{slot.id}:0",
+    )
+    assert reply.status == 200 and not reply.body
+    [assigned] = served.fake.wait_for("chat.postMessage", where=lambda c: c["channel"] == "U0BOB")
+    assert "Handover" in json.dumps(assigned["blocks"])
+    [told] = served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: c["channel"] == "U0MKTLEAD" and "too close" in c["text"],
+    )
+    rendered = json.dumps(told["blocks"])
+    assert "Handover" in rendered and "sent it just now, but may not see it in time" in rendered
+    assert "will not be reminded" not in rendered
+    served.idle()
+    kinds = _kinds(served.runtime, slot.id)
+    assert "assigned_too_late_reported" in kinds and "not_reminded" not in kinds

@@ -167,3 +167,33 @@ def test_a_snooze_past_the_lead_time_is_refused_by_rule():
     assert decide_snooze(until=due - timedelta(hours=2), due_at=due, cadence=CADENCE).ok
     late = decide_snooze(until=due - timedelta(hours=1), due_at=due, cadence=CADENCE)
     assert (late.ok, late.reason) == (False, Refusal.SNOOZE_TOO_LONG)
+
+
+def test_a_run_that_starts_a_moment_late_still_sends_the_stage_at_the_boundary():
+    """A post due 11:00 keeps its 09:00 reminder (exactly 2 hours) though the job fires a
+    moment after 09:00, or up to one run interval late; later than that it is a catch-up
+    inside the lead, and is not sent."""
+    due = _due(time(11, 0))
+    nine = datetime(2027, 2, 15, 9, 0, tzinfo=UTC)
+    for late in (timedelta(0), timedelta(seconds=1), timedelta(minutes=14, seconds=59)):
+        plan = plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=nine + late)
+        assert plan.send == "d0", late
+    assert (
+        plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=nine + timedelta(minutes=16)).send
+        is None
+    )
+
+
+def test_the_morning_catch_up_at_the_boundary_is_sent_when_the_run_fires_late():
+    new_york = ZoneInfo("America/New_York")
+    due = _due(time(15, 0))  # 10:00 in New York; 08:00 there leaves exactly 2 hours
+    morning = datetime(2027, 2, 15, 13, 0, 5, tzinfo=UTC)
+    plan = plan_reminder(due_at=due, tz=new_york, cadence=CADENCE, now=morning)
+    assert plan.send is not None
+
+
+def test_with_no_lead_time_a_reminder_still_comes_before_the_due_moment():
+    none = Cadence((0,), 9, min_lead=timedelta(0))
+    due = _due(time(9, 0))
+    assert stage_time(due, 0, LONDON, none) < due
+    assert plan_reminder(due_at=due, tz=LONDON, cadence=none, now=due).send is None

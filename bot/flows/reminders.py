@@ -128,11 +128,13 @@ def report_too_late(
     slot_ids: Iterable[int] | None,
     *,
     zones: Mapping[str, ZoneInfo] | None = None,
+    assigned: bool = False,
 ) -> int:
     """Tell the coordinators of each slot no reminder can reach in time (never reminded, and
     no moment left in its contributor's waking hours with the lead time to spare), and note it
     in the slot's history. Once per slot, contributor and due time. `slot_ids` None: every
-    slot due soon. Returns the slots found."""
+    slot due soon. `assigned`: the slots were just reassigned, and their new contributor is
+    sent the post at once, but may not see it in time. Returns the slots found."""
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)
@@ -148,7 +150,8 @@ def report_too_late(
     with runtime.session() as session:
         hopeless = unreachable(session, waiting, now=now, zone_of=known.__getitem__)
         leads = {i: c.min_lead for i, c in cadences(session).items()}
-        record_not_reminded(session, (h.slot_id for h in hopeless), now)
+        if not assigned:
+            record_not_reminded(session, (h.slot_id for h in hopeless), now)
     by_coordinator: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for slot in hopeless:
         coordinators = directory.coordinators_of(slot.department_id)
@@ -158,7 +161,12 @@ def report_too_late(
             )
     for coordinator, items in sorted(by_coordinator.items()):
         render = partial(
-            too_late_message, tz=ctx.tz(coordinator), zones=known, leads=leads, now=now
+            too_late_message,
+            tz=ctx.tz(coordinator),
+            zones=known,
+            leads=leads,
+            now=now,
+            assigned=assigned,
         )
         # What another run or listener told meanwhile is left out; its claim winning a race
         # leaves the rest for another try.
@@ -173,7 +181,7 @@ def report_too_late(
                 kind="too_late",
                 items=untold,
                 render=render,
-                event="unreminded_reported",
+                event="assigned_too_late_reported" if assigned else "unreminded_reported",
             )
             if delivery.outcome is not Outcome.TAKEN:
                 break
@@ -334,7 +342,7 @@ def reassign(
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
     _resolve(ctx, channel, ts, item, outcome)
     # Judged before the assignment message goes: it may reach them asleep or too late to act.
-    report_too_late(ctx, [item.slot_id])
+    report_too_late(ctx, [item.slot_id], assigned=True)
     send_reminder_now(ctx, item.slot_id, to, stage("assigned", by))
     return None
 
@@ -372,6 +380,7 @@ def restore(
     if isinstance(item, str):
         return item
     outcome = f":leftwards_arrow_with_hook: Restored by {mention(by)}."
+    report_too_late(ctx, [item.slot_id])
     if channel and ts:
         _resolve(ctx, channel, ts, item, outcome, slot_controls(item.slot_id))
         return None
@@ -406,9 +415,12 @@ def remind_again(ctx: SlackContext, *, by: str, slot_id: int | None) -> str:
     if isinstance(target, Decision):
         return refusal(target)
     contributor = target.contributor_id
+    with ctx.runtime.session() as session:
+        before = slot_item(session, target.slot_id)
+    again = " again" if before is not None and before.reminded else ""
     delivery = send_reminder_now(ctx, target.slot_id, contributor, stage("again", by))
     if delivery.outcome is Outcome.SENT:
-        return f"Reminded {mention(contributor)} again."
+        return f"Reminded {mention(contributor)}{again}."
     return f"Couldn't reach {mention(contributor)} ({delivery.error or 'try later'})."
 
 

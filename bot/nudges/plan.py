@@ -4,7 +4,8 @@ A stage is "n days before the due day" (the due day as the contributor sees it),
 reminder hour in their own timezone, moved back to the previous working day when it lands on a
 weekend or a blackout day, and always at least the cadence's lead time (2 hours unless
 configured) before the moment the post is due: a stage that would leave less moves back to the
-previous working day at the same hour. No reminder ever goes out inside that last stretch."""
+previous working day at the same hour. No reminder ever goes out inside that last stretch
+(give or take a run that starts late, by at most LATE_RUN)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ CANDIDATE_MARGIN = timedelta(days=2)
 # A missed reminder is not sent when the next one is due this soon: that one will do.
 CATCH_UP_HOLD = timedelta(hours=12)
 DEFAULT_MIN_LEAD = timedelta(hours=2)
+# A run this late (one job interval) still sends what was planned for its start: the job fires
+# a moment after 09:00, and a post due 11:00 keeps its 09:00 reminder.
+LATE_RUN = timedelta(minutes=15)
 SNOOZE_DAYS = (1, 3)  # what a reminder offers, when they land in time
 
 
@@ -42,8 +46,9 @@ class Cadence:
         return cls(tuple(values), hour, blackout, min_lead)
 
     def in_time(self, moment: datetime, due_at: datetime) -> bool:
-        """Whether a reminder at `moment` leaves the lead time before `due_at`."""
-        return moment + self.min_lead <= due_at
+        """Whether a reminder at `moment` leaves the lead time before `due_at` (and comes
+        before it, whatever the lead)."""
+        return moment + self.min_lead <= due_at and moment < due_at
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,7 @@ def plan_reminder(
     earlier ones are superseded), none if the next stage is close anyway, and a catch-up waits
     for the morning rather than wake anyone. Nothing is sent inside the lead time: a reminder
     then would leave no time to act."""
-    if not cadence.in_time(now, due_at):
+    if not cadence.in_time(now - LATE_RUN, due_at) or due_at <= now:
         return Plan()  # too close to the due time (or late: escalation's business)
     pending = [s for s in stages(due_at, tz, cadence, snoozed_until) if s[0] not in done]
     ready = [key for key, at in pending if at <= now]

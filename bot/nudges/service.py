@@ -168,10 +168,10 @@ def remembered_timezones(session: Session, user_ids: Iterable[str]) -> dict[str,
 
 
 def record_not_reminded(session: Session, slot_ids: Iterable[int], now: datetime) -> list[int]:
-    """Note in each slot's history, once, that no reminder could reach its contributor.
-    Returns the slots noted now."""
+    """Note in each slot's history that no reminder could reach its contributor: once, and
+    again after it is moved or reassigned. Returns the slots noted now."""
     wanted = list(slot_ids)
-    noted = sorted(set(wanted) - slot_repo.with_event(session, wanted, "not_reminded"))
+    noted = sorted(set(wanted) - slot_repo.noted_not_reminded(session, wanted))
     for slot_id in noted:
         slot_repo.add_event(session, slot_id=slot_id, at=now, kind="not_reminded")
     return noted

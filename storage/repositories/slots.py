@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, exists, func, update
 from sqlalchemy import select as rows  # several columns at once, typed by SQLAlchemy
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import Account, Department, Digest, OutboxItem, Slot, SlotEvent
@@ -30,9 +31,23 @@ REMINDERS_SENT = (
     .correlate(Slot)
     .scalar_subquery()
 )
-# Whether the slot was found too late for any reminder to reach its contributor in time.
+# What makes an earlier "no reminder could reach them" stale: a new time or a new contributor.
+CHANGES_WHO_OR_WHEN = ("moved", "reassigned", "restored")
+_NOTED = aliased(SlotEvent)
+_CHANGED = aliased(SlotEvent)
+_LAST_CHANGE = (
+    select(func.max(_CHANGED.id))
+    .where(col(_CHANGED.slot_id) == Slot.id, col(_CHANGED.kind).in_(CHANGES_WHO_OR_WHEN))
+    .correlate(Slot)
+    .scalar_subquery()
+)
+# Whether the slot, as it is now (since its last move or reassignment), was found too late for
+# any reminder to reach its contributor in time.
 NOT_REMINDED = exists().where(
-    col(SlotEvent.slot_id) == Slot.id, col(SlotEvent.kind) == "not_reminded"
+    col(_NOTED.slot_id) == Slot.id,
+    col(_NOTED.kind) == "not_reminded",
+    # Ids, not times: they order events written in the same instant.
+    _LAST_CHANGE.is_(None) | (col(_NOTED.id) > _LAST_CHANGE),
 )
 _SLOTS = Slot.metadata.tables["slot"]  # the Core table, for executemany updates
 # The columns every schedule view needs, in one round trip.
@@ -264,16 +279,14 @@ def last_event(session: Session, slot_id: int, kind: str) -> SlotEvent | None:
     ).first()
 
 
-def with_event(session: Session, slot_ids: Sequence[int], kind: str) -> set[int]:
-    """Which of these slots have an event of this kind in their history."""
+def noted_not_reminded(session: Session, slot_ids: Sequence[int]) -> set[int]:
+    """Which of these slots are noted as not reminded since their last move or reassignment."""
     found: set[int] = set()
     for start in range(0, len(slot_ids), 500):
-        found |= set(
-            session.exec(
-                select(SlotEvent.slot_id).where(
-                    col(SlotEvent.slot_id).in_(slot_ids[start : start + 500]),
-                    SlotEvent.kind == kind,
-                )
-            ).all()
-        )
+        rows = session.exec(
+            select(Slot.id).where(
+                col(Slot.id).in_(slot_ids[start : start + 500]), NOT_REMINDED.correlate(Slot)
+            )
+        ).all()
+        found |= {i for i in rows if i is not None}
     return found

@@ -112,6 +112,8 @@ def describe(event: HistoryEvent) -> str:
         return "Not reminded: too close to the due time for a reminder in working hours"
     if base == "unreminded_reported":
         return f"{person(who)} told that no reminder could be sent in time"
+    if base == "assigned_too_late_reported":
+        return f"{person(who)} told that the new contributor may not see it in time"
     if base in _REVIEWS:
         version, _, reason = detail.partition(" ")
         text = f"{_REVIEWS[base]} by {person(who)}"
@@ -169,4 +171,5 @@ _FAILED = {
     "feedback_sent": "Feedback to",
     "undeliverable_reported": "Report to",
     "unreminded_reported": "Report to",
+    "assigned_too_late_reported": "Report to",
 }

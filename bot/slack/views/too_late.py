@@ -28,17 +28,29 @@ def too_late_message(
     zones: Mapping[str, ZoneInfo],
     leads: Mapping[int, timedelta],
     now: datetime,
+    assigned: bool = False,
 ) -> tuple[str, list[Block]]:
+    """`assigned`: just reassigned; the new contributor was sent the post at once."""
     count = len(items)
     noun = "post" if count == 1 else "posts"
     text = f"{count} {noun} too close to the due time for a reminder"
     leads_said = sorted({_hours(leads[i.department_id]) for i in items if i.department_id in leads})
+    rule = (
+        f"I remind people between {QUIET_UNTIL:%H:%M} and {QUIET_FROM:%H:%M} their time, at "
+        f"least {' or '.join(leads_said) or '2 hours'} before a post is due, and no such moment "
+        "is left"
+    )
+    outcome = (
+        "Its new contributor has been sent it just now, but may not see it in time."
+        if assigned
+        else "so their contributors will not be reminded."
+    )
     blocks: list[Block] = [
         section(
-            f":no_bell: *{text}.* I remind people between {QUIET_UNTIL:%H:%M} and "
-            f"{QUIET_FROM:%H:%M} their time, at least {' or '.join(leads_said) or '2 hours'} "
-            "before a post is due, and no such moment is left for these, so their contributors "
-            "will not be reminded. Check with them yourself, reassign, or cancel:"
+            f":no_bell: *{text}.* {rule}"
+            + (". " if assigned else " for these, ")
+            + outcome
+            + " Check with them yourself, reassign, or cancel:"
         )
     ]
     for item in items[:MAX_ITEMS]:
