@@ -79,6 +79,8 @@ class _Channel(_Payload):
 class _Message(_Payload):
     ts: str | None = None
     thread_ts: str | None = None
+    # The message's blocks as Slack shows them (ours): a row acted on is replaced in place.
+    blocks: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
 
 
 class BlockActionsBody(_Payload):
@@ -106,6 +108,7 @@ class BlockAction(_Payload):
     thread_ts: str | None = None
     is_ephemeral: bool = False
     view_id: str | None = None
+    message_blocks: tuple[dict[str, Any], ...] = ()  # of the message clicked in, if any
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> BlockAction:
@@ -125,6 +128,7 @@ class BlockAction(_Payload):
             is_ephemeral=container.is_ephemeral,
             thread_ts=parsed.message.thread_ts if parsed.message else None,
             view_id=container.view_id,
+            message_blocks=tuple(parsed.message.blocks) if parsed.message else (),
         )
 
     @property

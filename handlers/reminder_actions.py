@@ -143,6 +143,7 @@ def reassign(
         to=click.selected_user,
         channel=click.channel_id,
         ts=click.message_ts,
+        shown=click.message_blocks,
     )
     say_privately(respond, refused, client=client, user_id=click.user_id)
     _home_again(context, client, click)
@@ -158,6 +159,7 @@ def cancel_slot(
         slot_id=click.slot_id,
         channel=click.channel_id,
         ts=click.message_ts,
+        shown=click.message_blocks,
     )
     say_privately(respond, refused, client=client, user_id=click.user_id)
     _home_again(context, client, click)
@@ -175,6 +177,7 @@ def restore_slot(
         slot_id=click.slot_id,
         channel=click.channel_id if in_message else None,
         ts=click.message_ts if in_message else None,
+        shown=click.message_blocks,
     )
     say_privately(respond, said)
 

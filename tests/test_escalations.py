@@ -107,3 +107,37 @@ def test_remind_again_and_cancel_from_the_coordinators_message(env, org, served:
     served.fake.wait_for("chat.update")
     with served.runtime.session() as session:
         assert session.get(Slot, slot.id).status == "cancelled"
+
+
+def test_acting_on_one_post_of_a_late_message_leaves_the_others_actionable(
+    env, org, served: Served
+):
+    _import(
+        served.runtime,
+        "Marketing,2027-02-17,linkedin,Late one,U0ALICE\nMarketing,2027-02-17,x,Late two,U0BOB\n",
+    )
+    main(["jobs", "run", "escalations", "--at", "2027-02-17T13:05:00+00:00"])
+    [late] = [c for c in _to(served.fake, "U0MKTLEAD") if "late" in c["text"]]
+    channel = "D0MKTLEAD"
+    [message] = served.fake.messages[channel]
+    with served.runtime.session() as session:
+        one = session.exec(select(Slot).where(Slot.topic == "Late one")).one()
+        two = session.exec(select(Slot).where(Slot.topic == "Late two")).one()
+    served.slack.block_action(
+        "U0MKTLEAD",
+        "cancel_slot",
+        value=str(one.id),
+        channel_id=channel,
+        message_ts=message["ts"],
+        message_blocks=late["blocks"],
+    )
+    [update] = served.fake.wait_for("chat.update")
+    ids = [b.get("block_id") for b in update["blocks"]]
+    rendered = json.dumps(update["blocks"])
+    # Late one: its buttons gave way to what was done (and Restore); Late two keeps its own.
+    assert "Late one" in rendered and "Late two" in rendered and "Cancelled by" in rendered
+    assert ids.count(f"slot_{one.id}") == 1  # the Restore button, nothing else
+    restore = next(b for b in update["blocks"] if b.get("block_id") == f"slot_{one.id}")
+    assert [e["action_id"] for e in restore["elements"]] == ["restore_slot"]
+    other = next(b for b in update["blocks"] if b.get("block_id") == f"slot_{two.id}")
+    assert "cancel_slot" in [e.get("action_id") for e in other["elements"]]

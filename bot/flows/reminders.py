@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -35,7 +35,7 @@ from bot.organisation.directory import Directory
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
-from bot.slack.views.common import Block, escape, mention
+from bot.slack.views.common import Block, context, escape, mention
 from bot.slack.views.controls import slot_controls
 from bot.slack.views.digest import reminder_digest
 from bot.slack.views.history import restore_button
@@ -328,6 +328,7 @@ def reassign(
     to: str,
     channel: str | None,
     ts: str | None,
+    shown: Sequence[Block] = (),
 ) -> str | None:
     now = ctx.runtime.now()
     item = _coordinator_act(
@@ -340,7 +341,7 @@ def reassign(
     if isinstance(item, str):
         return item
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
-    _resolve(ctx, channel, ts, item, outcome)
+    _resolve(ctx, channel, ts, item, outcome, shown=shown)
     # Judged before the assignment message goes: it may reach them asleep or too late to act.
     report_too_late(ctx, [item.slot_id], assigned=True)
     send_reminder_now(ctx, item.slot_id, to, stage("assigned", by))
@@ -348,7 +349,13 @@ def reassign(
 
 
 def cancel(
-    ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
+    ctx: SlackContext,
+    *,
+    by: str,
+    slot_id: int | None,
+    channel: str | None,
+    ts: str | None,
+    shown: Sequence[Block] = (),
 ) -> str | None:
     now = ctx.runtime.now()
     item = _coordinator_act(
@@ -361,12 +368,18 @@ def cancel(
     if isinstance(item, str):
         return item
     outcome = f":heavy_multiplication_x: Cancelled by {mention(by)}."
-    _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id))
+    _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id), shown=shown)
     return None
 
 
 def restore(
-    ctx: SlackContext, *, by: str, slot_id: int | None, channel: str | None, ts: str | None
+    ctx: SlackContext,
+    *,
+    by: str,
+    slot_id: int | None,
+    channel: str | None,
+    ts: str | None,
+    shown: Sequence[Block] = (),
 ) -> str | None:
     """A coordinator undoes a cancellation: the slot is back as it was, reminders and all."""
     now = ctx.runtime.now()
@@ -382,7 +395,7 @@ def restore(
     outcome = f":leftwards_arrow_with_hook: Restored by {mention(by)}."
     report_too_late(ctx, [item.slot_id])
     if channel and ts:
-        _resolve(ctx, channel, ts, item, outcome, slot_controls(item.slot_id))
+        _resolve(ctx, channel, ts, item, outcome, slot_controls(item.slot_id), shown=shown)
         return None
     return f"Restored *{escape(item.topic)}*. {outcome}"
 
@@ -394,16 +407,23 @@ def _resolve(
     item: DigestItem,
     outcome: str,
     *then: Block,
+    shown: Sequence[Block] = (),
 ) -> None:
-    """Replace the coordinator's buttons with what was done, so nobody acts twice; `then`:
-    what may still be done (Restore after a cancellation)."""
-    if channel and ts:
-        ctx.client.chat_update(
-            channel=channel,
-            ts=ts,
-            text=outcome,
-            blocks=[*resolved_message(f"*{escape(item.topic)}*", outcome), *then],
-        )
+    """Replace the coordinator's buttons on this post with what was done, so nobody acts
+    twice; `then`: what may still be done (Restore after a cancellation). In a message about
+    several posts (`shown`: its blocks as Slack has them) only this post's row changes."""
+    if not channel or not ts:
+        return
+    row = f"slot_{item.slot_id}"
+    if any(b.get("block_id") == row for b in shown):
+        blocks = [
+            replaced
+            for b in shown
+            for replaced in ([context(outcome), *then] if b.get("block_id") == row else [b])
+        ]
+    else:
+        blocks = [*resolved_message(f"*{escape(item.topic)}*", outcome), *then]
+    ctx.client.chat_update(channel=channel, ts=ts, text=outcome, blocks=blocks)
 
 
 def remind_again(ctx: SlackContext, *, by: str, slot_id: int | None) -> str:

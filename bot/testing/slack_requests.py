@@ -135,6 +135,7 @@ class SlackRequests:
         selected_option: dict[str, Any] | None = None,
         selected_user: str | None = None,
         ephemeral: bool = False,
+        message_blocks: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> Response:
         action: dict[str, Any] = {
@@ -160,9 +161,15 @@ class SlackRequests:
             "actions": [action],
         }
         if channel_id is not None:
-            message = {"type": "message", "ts": message_ts or "1.0", "user": BOT_USER_ID}
+            message: dict[str, Any] = {
+                "type": "message",
+                "ts": message_ts or "1.0",
+                "user": BOT_USER_ID,
+            }
             if thread_ts:
                 message["thread_ts"] = thread_ts
+            if message_blocks is not None:
+                message["blocks"] = message_blocks
             payload.update(
                 container={
                     "type": "message",
