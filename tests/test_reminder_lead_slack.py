@@ -55,6 +55,16 @@ DUE_TIMES = (time(8, 0), time(10, 30), time(12, 0), time(17, 0), time(23, 0))
 DUE_DAY = datetime(2027, 2, 15)
 
 
+def _import(runtime: Runtime, rows: str) -> None:
+    with runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n" + rows,
+            source="t.csv",
+            now=runtime.now(),
+        )
+
+
 def _world(runtime: Runtime, fake: FakeSlack) -> None:
     for user, zone in ZONES.items():
         fake.add_user(user, tz=zone)
@@ -65,13 +75,7 @@ def _world(runtime: Runtime, fake: FakeSlack) -> None:
         for user in ZONES
         for at in DUE_TIMES
     )
-    with runtime.session() as session:
-        import_schedule(
-            session=session,
-            text="department,due,platform,topic,contributor\n" + rows,
-            source="world.csv",
-            now=runtime.now(),
-        )
+    _import(runtime, rows)
 
 
 def test_every_stage_reaches_everyone_at_least_two_hours_before_the_deadline(
@@ -232,14 +236,7 @@ def test_snoozes_offered_only_land_before_the_deadline_and_a_forged_one_is_refus
     env, org, served: Served
 ):
     # Due Monday 18 January 10:30: its 2-day and due-day stages are both Friday 15th, 09:00.
-    with served.runtime.session() as session:
-        import_schedule(
-            session=session,
-            text="department,due,platform,topic,contributor\n"
-            "Marketing,2027-01-18T10:30,linkedin,Monday launch,U0BOB\n",
-            source="t.csv",
-            now=served.runtime.now(),
-        )
+    _import(served.runtime, "Marketing,2027-01-18T10:30,linkedin,Monday launch,U0BOB\n")
     assert main(["jobs", "run", "reminders", "--at", "2027-01-15T09:00:00+00:00"]) == 0
     [digest] = [
         c
@@ -268,14 +265,7 @@ def test_snoozes_offered_only_land_before_the_deadline_and_a_forged_one_is_refus
 def test_remind_again_on_a_late_post_never_reminded_is_a_reminder_with_its_buttons(
     env, org, served: Served
 ):
-    with served.runtime.session() as session:
-        import_schedule(
-            session=session,
-            text="department,due,platform,topic,contributor\n"
-            "Marketing,2027-01-15T11:00,linkedin,Too late already,U0BOB\n",
-            source="t.csv",
-            now=served.runtime.now(),
-        )
+    _import(served.runtime, "Marketing,2027-01-15T11:00,linkedin,Too late already,U0BOB\n")
     served.clock.set(datetime(2027, 1, 15, 12, 0, tzinfo=UTC))
     with served.runtime.session() as session:
         mark_overdue(session, served.runtime.now())
@@ -311,14 +301,7 @@ def test_the_lead_time_is_read_from_the_organisation_file(runtime: Runtime, hour
 
 
 def test_app_home_offers_snooze_only_where_it_lands_in_time(org, served: Served):
-    with served.runtime.session() as session:
-        import_schedule(
-            session=session,
-            text="department,due,platform,topic,contributor\n"
-            "Marketing,2027-01-18T09:30,linkedin,Monday early,U0ALICE\n",
-            source="t.csv",
-            now=served.runtime.now(),
-        )
+    _import(served.runtime, "Marketing,2027-01-18T09:30,linkedin,Monday early,U0ALICE\n")
     blocks = _home(served, "U0ALICE")
     rows: dict[str, list[str]] = {}
     for block in blocks:
@@ -372,14 +355,7 @@ def test_a_post_moved_too_late_is_reported_and_moving_it_back_clears_not_reminde
 def test_a_post_reassigned_too_late_is_sent_to_the_new_contributor_and_reported(
     org, served: Served
 ):
-    with served.runtime.session() as session:
-        import_schedule(
-            session=session,
-            text="department,due,platform,topic,contributor\n"
-            "Marketing,2027-01-15T11:00,linkedin,Handover,U0ALICE\n",
-            source="t.csv",
-            now=served.runtime.now(),
-        )
+    _import(served.runtime, "Marketing,2027-01-15T11:00,linkedin,Handover,U0ALICE\n")
     slot = _slot(served.runtime, "Handover")
     reply = served.slack.view_submission(
         "U0MKTLEAD",

@@ -13,8 +13,6 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from bot.decisions import Decision, refuse
 from bot.drafts.service import Refusal
 from bot.nudges import actions
@@ -31,7 +29,6 @@ from bot.nudges.service import (
     stages_done,
     unreachable,
 )
-from bot.organisation.directory import Directory
 from bot.slack.context import SlackContext
 from bot.slack.outbox import Delivery, Outcome, deliver, stage
 from bot.slack.people import timezones_for
@@ -307,13 +304,20 @@ def hand_back(
 def _coordinator_act(
     ctx: SlackContext,
     slot_id: int | None,
-    act: Callable[[Session, Directory, int], actions.Done | Decision[Refusal]],
+    act: Callable[..., actions.Done | Decision[Refusal]],
+    **extra: str,
 ) -> DigestItem | str:
-    """Run a coordinator's action on a slot (the domain checks who clicked); the slot as it is
-    now, or the words of the refusal."""
+    """Run a coordinator's action on a slot (`act` from bot.nudges.actions, which checks who
+    clicked, given `extra`: by, to); the slot as it is now, or the words of the refusal."""
     runtime = ctx.runtime
     with runtime.session() as session:
-        result = act(session, runtime.organisation(session), slot_id or 0)
+        result = act(
+            session=session,
+            directory=runtime.organisation(session),
+            slot_id=slot_id or 0,
+            now=runtime.now(),
+            **extra,
+        )
         item = slot_item(session, slot_id) if slot_id else None
     if isinstance(result, Decision) or item is None:
         return refusal(result if isinstance(result, Decision) else None)
@@ -330,14 +334,7 @@ def reassign(
     ts: str | None,
     shown: Sequence[Block] = (),
 ) -> str | None:
-    now = ctx.runtime.now()
-    item = _coordinator_act(
-        ctx,
-        slot_id,
-        lambda session, directory, slot: actions.reassign(
-            session=session, directory=directory, slot_id=slot, by=by, to=to, now=now
-        ),
-    )
+    item = _coordinator_act(ctx, slot_id, actions.reassign, by=by, to=to)
     if isinstance(item, str):
         return item
     outcome = f":arrows_counterclockwise: Reassigned to {mention(to)} by {mention(by)}."
@@ -357,14 +354,7 @@ def cancel(
     ts: str | None,
     shown: Sequence[Block] = (),
 ) -> str | None:
-    now = ctx.runtime.now()
-    item = _coordinator_act(
-        ctx,
-        slot_id,
-        lambda session, directory, slot: actions.cancel(
-            session=session, directory=directory, slot_id=slot, by=by, now=now
-        ),
-    )
+    item = _coordinator_act(ctx, slot_id, actions.cancel, by=by)
     if isinstance(item, str):
         return item
     outcome = f":heavy_multiplication_x: Cancelled by {mention(by)}."
@@ -382,14 +372,7 @@ def restore(
     shown: Sequence[Block] = (),
 ) -> str | None:
     """A coordinator undoes a cancellation: the slot is back as it was, reminders and all."""
-    now = ctx.runtime.now()
-    item = _coordinator_act(
-        ctx,
-        slot_id,
-        lambda session, directory, slot: actions.restore(
-            session=session, directory=directory, slot_id=slot, by=by, now=now
-        ),
-    )
+    item = _coordinator_act(ctx, slot_id, actions.restore, by=by)
     if isinstance(item, str):
         return item
     outcome = f":leftwards_arrow_with_hook: Restored by {mention(by)}."
