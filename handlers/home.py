@@ -119,7 +119,7 @@ def slot_changed(body: dict[str, Any], client: WebClient, context: BoltContext) 
     form = ViewSubmission.from_body(body)
     slot_id, offset = read_form_metadata(form.private_metadata)
     ctx = slack_of(context, client)
-    flow.report_too_late(ctx, slot_id)
+    flow.report_too_late(ctx, form.user_id, slot_id)
     publish_home(ctx, form.user_id, clamp_offset(offset))
 
 

@@ -122,16 +122,16 @@ def send_due(ctx: SlackContext) -> str:
 
 def report_too_late(
     ctx: SlackContext,
-    slot_ids: Iterable[int] | None,
+    slot_ids: Iterable[int],
     *,
     zones: Mapping[str, ZoneInfo] | None = None,
     assigned: bool = False,
 ) -> int:
     """Tell the coordinators of each slot no reminder can reach in time (never reminded, and
     no moment left in its contributor's waking hours with the lead time to spare), and note it
-    in the slot's history. Once per slot, contributor and due time. `slot_ids` None: every
-    slot due soon. `assigned`: the slots were just reassigned, and their new contributor is
-    sent the post at once, but may not see it in time. Returns the slots found."""
+    in the slot's history. Once per slot, contributor and due time. `assigned`: the slots
+    were just reassigned, and their new contributor is sent the post at once, but may not see
+    it in time. Returns the slots found."""
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)

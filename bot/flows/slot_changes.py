@@ -128,7 +128,13 @@ def reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> s
     return reminders.reassign(ctx, by=user_id, slot_id=slot_id, to=to, channel=None, ts=None)
 
 
-def report_too_late(ctx: SlackContext, slot_id: int | None) -> None:
-    """After the form closed: a post moved (`slot_id`) or added (None: any that is new) too
+def report_too_late(ctx: SlackContext, user_id: str, slot_id: int | None) -> None:
+    """After the form closed: a post moved (`slot_id`) or just added by `user_id` (None) too
     close to its due time for a reminder, told to its coordinators now."""
-    reminders.report_too_late(ctx, [slot_id] if slot_id else None)
+    if slot_id is None:
+        with ctx.runtime.session() as session:
+            ids = changes.just_added(session, by=user_id, now=ctx.runtime.now())
+    else:
+        ids = [slot_id]
+    if ids:
+        reminders.report_too_late(ctx, ids)

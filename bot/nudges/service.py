@@ -119,18 +119,11 @@ class Unreminded:
     contributor_id: str
 
 
-# Any slot further off than this can still be reminded (a catch-up goes out the next morning).
-SOON = timedelta(days=3)
-
-
 def slots_waiting_for_first_reminder(
-    session: Session, slot_ids: Iterable[int] | None, now: datetime
+    session: Session, slot_ids: Iterable[int], now: datetime
 ) -> list[Unreminded]:
-    """These slots (None: all due within SOON) still waiting for their first reminder."""
-    rows = repo.never_reminded(
-        session, None if slot_ids is None else list(slot_ids), now=now, until=now + SOON
-    )
-    return [Unreminded(*r) for r in rows]
+    """Those of these slots still waiting for their first reminder."""
+    return [Unreminded(*r) for r in repo.never_reminded(session, list(slot_ids), now=now)]
 
 
 def unreachable(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -411,3 +411,12 @@ def account_choices(session: Session) -> list[AccountChoice]:
         for a in org_repo.active_accounts(session)
         if a.id is not None
     ]
+
+
+# How far back "the post just added" is looked for, after the Add form has closed.
+JUST_ADDED = timedelta(minutes=10)
+
+
+def just_added(session: Session, *, by: str, now: datetime) -> list[int]:
+    """The posts `by` added in the last few minutes (the Add form carries no slot id)."""
+    return repo.events_by(session, actor=by, kind="added", since=now - JUST_ADDED)

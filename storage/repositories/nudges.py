@@ -182,17 +182,12 @@ def contributor_thread(session: Session, *, slot_id: int, recipient: str) -> tup
     return row[0], row[1]
 
 
-def never_reminded(
-    session: Session, slot_ids: Sequence[int] | None, *, now: datetime, until: datetime
-) -> Sequence[Any]:
-    """(slot id, department id, due at, contributor) of slots that wait for a reminder, are
-    not yet due, and have had none: these (all due before `until` when None)."""
+def never_reminded(session: Session, slot_ids: Sequence[int], *, now: datetime) -> Sequence[Any]:
+    """(slot id, department id, due at, contributor) of these slots that wait for a reminder,
+    are not yet due, and have had none."""
     query = rows(
         col(Slot.id), col(Slot.department_id), col(Slot.due_at), col(Slot.contributor_id)
     ).where(col(Slot.status) == SlotStatus.PLANNED, col(Slot.due_at) > now, REMINDERS_SENT == 0)
-    query = query.order_by(col(Slot.due_at), col(Slot.id))
-    if slot_ids is None:
-        return session.execute(query.where(col(Slot.due_at) <= until)).all()
     found: list[Any] = []
     for start in range(0, len(slot_ids), 500):
         chunk = slot_ids[start : start + 500]

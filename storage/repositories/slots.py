@@ -290,3 +290,16 @@ def noted_not_reminded(session: Session, slot_ids: Sequence[int]) -> set[int]:
         ).all()
         found |= {i for i in rows if i is not None}
     return found
+
+
+def events_by(session: Session, *, actor: str, kind: str, since: datetime) -> list[int]:
+    """The slots `actor` did `kind` to since `since`."""
+    return sorted(
+        set(
+            session.exec(
+                select(SlotEvent.slot_id).where(
+                    SlotEvent.actor == actor, SlotEvent.kind == kind, col(SlotEvent.at) >= since
+                )
+            ).all()
+        )
+    )
