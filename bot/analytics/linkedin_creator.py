@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.analytics import cells
 from bot.analytics.columns import Column, MissingColumns, header_row, norm
-from bot.analytics.linkedin_page import sheet_named, table, urn_time
+from bot.analytics.linkedin_page import daily, sheet_named, table, urn_time
 from bot.analytics.records import (
     CellError,
     DayRecord,
@@ -70,21 +70,15 @@ def parse(book: Workbook, context: ParseContext) -> Iterator[Record]:
 
 
 def _engagement(book: Workbook, sheet: str) -> Iterator[DayRecord | RowProblem]:
-    columns, rows = table(book, sheet, ENGAGEMENT_REQUIRED)
-    for number, row in rows:
-        if not any(cells.text(c) for c in row):
-            continue
-        column = "Date"
-        try:
-            record = DayRecord(day=cells.mdy(columns.get(row, "Date")), where=Where(sheet, number))
-            column = "Impressions"
-            record.impressions = cells.count(columns.get(row, column))
-            column = "Engagements"
-            record.engagements = record.interactions = cells.count(columns.get(row, column))
-        except CellError as exc:
-            yield RowProblem(Where(sheet, number, column), str(exc))
-            continue
-        yield record
+    yield from daily(
+        book,
+        sheet,
+        ENGAGEMENT_REQUIRED,
+        counts=(
+            ("Impressions", ("impressions",)),
+            ("Engagements", ("engagements", "interactions")),
+        ),
+    )
 
 
 def _followers(

@@ -166,44 +166,60 @@ def parse_content(book: Workbook, context: ParseContext) -> Iterator[Record]:
         yield from _metrics(book, metrics)
 
 
-def _metrics(book: Workbook, sheet: str) -> Iterator[Record]:
-    columns, rows = table(book, sheet, METRICS_REQUIRED, METRICS_OPTIONAL)
+def daily(
+    book: Workbook,
+    sheet: str,
+    required: tuple[Column, ...],
+    optional: tuple[Column, ...] = (),
+    *,
+    counts: tuple[tuple[str, tuple[str, ...]], ...],
+    summed: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> Iterator[DayRecord | RowProblem]:
+    """A sheet of one row per day (a "Date" column, month/day/year): `counts` puts each named
+    column's count into the record's fields; `summed` adds several columns into one field
+    (None when all are empty). A bad cell is a problem at its row and column."""
+    columns, rows = table(book, sheet, required, optional)
     for number, row in rows:
         if not any(cells.text(c) for c in row):
             continue
         column = "Date"
         try:
-            record = DayRecord(day=cells.mdy(columns.get(row, "Date")), where=Where(sheet, number))
-            column = "Impressions (total)"
-            record.impressions = cells.count(columns.get(row, column))
-            column = "Unique impressions (organic)"
-            record.reach = cells.count(columns.get(row, column))
-            column = "Clicks (total)"
-            record.clicks = cells.count(columns.get(row, column))
-            parts = []
-            for column in ("Reactions (total)", "Comments (total)", "Reposts (total)"):
-                parts.append(cells.count(columns.get(row, column)))
-            known = [p for p in parts if p is not None]
-            record.interactions = sum(known) if known else None
+            record = DayRecord(day=cells.mdy(columns.get(row, column)), where=Where(sheet, number))
+            for column, fields in counts:
+                value = cells.count(columns.get(row, column))
+                for field in fields:
+                    setattr(record, field, value)
+            for field, parts in summed:
+                known = []
+                for column in parts:
+                    value = cells.count(columns.get(row, column))
+                    if value is not None:
+                        known.append(value)
+                setattr(record, field, sum(known) if known else None)
         except CellError as exc:
             yield RowProblem(Where(sheet, number, column), str(exc))
             continue
         yield record
+
+
+def _metrics(book: Workbook, sheet: str) -> Iterator[Record]:
+    yield from daily(
+        book,
+        sheet,
+        METRICS_REQUIRED,
+        METRICS_OPTIONAL,
+        counts=(
+            ("Impressions (total)", ("impressions",)),
+            ("Unique impressions (organic)", ("reach",)),
+            ("Clicks (total)", ("clicks",)),
+        ),
+        summed=(("interactions", ("Reactions (total)", "Comments (total)", "Reposts (total)")),),
+    )
 
 
 def parse_followers(book: Workbook, context: ParseContext) -> Iterator[Record]:
     sheet = sheet_named(book, FOLLOWERS_SHEET)
     assert sheet is not None
-    columns, rows = table(book, sheet, FOLLOWERS_REQUIRED)
-    for number, row in rows:
-        if not any(cells.text(c) for c in row):
-            continue
-        column = "Date"
-        try:
-            record = DayRecord(day=cells.mdy(columns.get(row, "Date")), where=Where(sheet, number))
-            column = "Total followers"
-            record.followers_gained = cells.count(columns.get(row, column))
-        except CellError as exc:
-            yield RowProblem(Where(sheet, number, column), str(exc))
-            continue
-        yield record
+    yield from daily(
+        book, sheet, FOLLOWERS_REQUIRED, counts=(("Total followers", ("followers_gained",)),)
+    )
