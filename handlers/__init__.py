@@ -118,7 +118,7 @@ VIEWS: dict[Callback | AccessCallback, Listener] = {
         ack=access_command.ack_set_secret, work=access_command.set_secret_submitted
     ),
     Callback.SLOT_ADD: Listener(ack=home.ack_add, work=home.slot_changed),
-    Callback.SLOT_EDIT: Listener(ack=home.ack_edit, work=home.slot_changed),
+    Callback.SLOT_EDIT: Listener(ack=home.ack_edit, work=home.slot_edited),
     Callback.SLOT_MOVE: Listener(ack=home.ack_move, work=home.slot_changed),
     Callback.SLOT_REASSIGN: Listener(ack=home.ack_reassign, work=home.reassign_submitted),
 }

@@ -114,8 +114,16 @@ def ack_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
     _errors_or_close(ack, flow.check_reassign(slack_of(context, client), form.user_id, slot_id, to))
 
 
+def slot_edited(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """After Edit: App Home again, as of the change (or as it was, if refused)."""
+    form = ViewSubmission.from_body(body)
+    _, offset = read_form_metadata(form.private_metadata)
+    publish_home(slack_of(context, client), form.user_id, clamp_offset(offset))
+
+
 def slot_changed(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """After Add / Edit / Move: App Home again, as of the change (or as it was, if refused)."""
+    """After Add / Move: a post now too close to its due time is reported, then App Home
+    again as of the change (or as it was, if refused)."""
     form = ViewSubmission.from_body(body)
     slot_id, offset = read_form_metadata(form.private_metadata)
     ctx = slack_of(context, client)

@@ -165,9 +165,15 @@ def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org
     rendered = json.dumps([c["blocks"] for c in told])
     assert rendered.count("Flash sale") == 1 and rendered.count("Night owl") == 1
     assert "02:00 for them" in rendered  # Alice, in Los Angeles
-    assert "reassign_slot" in rendered or "Reassign to" in rendered
+    controls = {
+        b["block_id"]: [e["action_id"] for e in b["elements"]]
+        for c in told
+        for b in c["blocks"]
+        if b["type"] == "actions"
+    }
     for topic in ("Flash sale", "Night owl"):
         slot = _slot(served.runtime, topic)
+        assert controls[f"slot_{slot.id}"] == ["reassign", "cancel_slot"]
         assert "not_reminded" in _kinds(served.runtime, slot.id)
         assert "unreminded_reported" in _kinds(served.runtime, slot.id)
     # The reminders job agrees and says nothing twice.

@@ -5,6 +5,7 @@ form, field by field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.decisions import Decision, refuse
@@ -68,46 +69,36 @@ def _answer(
     return None
 
 
-def add(ctx: SlackContext, user_id: str, form: SlotForm) -> Errors | None:
-    """Add the post, or say on the form what stops it (None: added)."""
+def _change(
+    ctx: SlackContext,
+    change: Callable[..., changes.Changed | changes.Problems | Decision[Any]],
+    *,
+    refused_on: str = DATE,
+    **args: Any,
+) -> Errors | None:
+    """One schedule change from a form (`change` from bot.schedule.changes, given `args`),
+    checked by the domain; None when made, else the words for the form."""
     runtime = ctx.runtime
     with runtime.session() as session:
-        result = changes.add_slot(
-            session=session,
-            directory=runtime.organisation(session),
-            by=user_id,
-            form=form,
-            now=runtime.now(),
+        result = change(
+            session=session, directory=runtime.organisation(session), now=runtime.now(), **args
         )
-    return _answer(result)
+    return _answer(result, refused_on=refused_on)
+
+
+def add(ctx: SlackContext, user_id: str, form: SlotForm) -> Errors | None:
+    """Add the post, or say on the form what stops it (None: added)."""
+    return _change(ctx, changes.add_slot, by=user_id, form=form)
 
 
 def edit(ctx: SlackContext, user_id: str, slot_id: int | None, form: SlotForm) -> Errors | None:
-    runtime = ctx.runtime
-    with runtime.session() as session:
-        result = changes.edit_slot(
-            session=session,
-            directory=runtime.organisation(session),
-            by=user_id,
-            slot_id=slot_id,
-            form=form,
-            now=runtime.now(),
-        )
-    return _answer(result, refused_on=changes.PLATFORM)
+    return _change(
+        ctx, changes.edit_slot, refused_on=changes.PLATFORM, by=user_id, slot_id=slot_id, form=form
+    )
 
 
 def move(ctx: SlackContext, user_id: str, slot_id: int | None, form: SlotForm) -> Errors | None:
-    runtime = ctx.runtime
-    with runtime.session() as session:
-        result = changes.move_slot(
-            session=session,
-            directory=runtime.organisation(session),
-            by=user_id,
-            slot_id=slot_id,
-            form=form,
-            now=runtime.now(),
-        )
-    return _answer(result)
+    return _change(ctx, changes.move_slot, by=user_id, slot_id=slot_id, form=form)
 
 
 def check_reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> Errors | None:

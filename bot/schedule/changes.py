@@ -110,6 +110,11 @@ class Changed:
     due_at: datetime
     contributor_id: str
 
+    @classmethod
+    def of(cls, slot: Slot) -> Changed:
+        assert slot.id is not None
+        return cls(slot.id, slot.department_id, slot.due_at, slot.contributor_id)
+
 
 def parse_due(day: str, at: str, tz: ZoneInfo) -> datetime | FormProblem:
     """A date (YYYY-MM-DD) and a time (HH:MM) in the organisation's timezone."""
@@ -291,7 +296,7 @@ def edit_slot(
     platform, account_id, topic = what.platform, what.account_id, what.topic
     before = (slot.platform, slot.account_id, slot.topic)
     if before == (platform.value, account_id, topic):
-        return Changed(slot.id, slot.department_id, slot.due_at, slot.contributor_id)
+        return Changed.of(slot)
     changes = []
     if slot.platform != platform.value:
         changes.append(f"platform {slot.platform} → {platform.value}")
@@ -305,7 +310,7 @@ def edit_slot(
     repo.add_event(
         session, slot_id=slot.id, at=now, kind="edited", actor=by, detail="; ".join(changes)
     )
-    return Changed(slot.id, slot.department_id, slot.due_at, slot.contributor_id)
+    return Changed.of(slot)
 
 
 def move_slot(
@@ -326,7 +331,7 @@ def move_slot(
     if isinstance(when, dict):
         return Problems(when)
     if when == slot.due_at:
-        return Changed(slot.id, slot.department_id, slot.due_at, slot.contributor_id)
+        return Changed.of(slot)
     before = slot.due_at
     slot.due_at = when
     slot.snoozed_until = None
@@ -346,7 +351,7 @@ def move_slot(
         f"{when.astimezone(directory.timezone):%Y-%m-%d %H:%M} {directory.timezone.key}",
     )
     file_for_reminders(session, [slot.id])
-    return Changed(slot.id, slot.department_id, slot.due_at, slot.contributor_id)
+    return Changed.of(slot)
 
 
 @dataclass(frozen=True)
