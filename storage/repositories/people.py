@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.models import SlackUser
@@ -21,27 +23,35 @@ def get_many(session: Session, user_ids: Iterable[str]) -> Sequence[SlackUser]:
 
 
 def save_timezones(session: Session, zones: dict[str, str | None], at: datetime) -> None:
-    """Many users at once: one read of those already known, then adds and updates."""
-    known = {u.user_id: u for u in get_many(session, zones)} if zones else {}
-    for user_id, tz in zones.items():
-        user = known.get(user_id) or SlackUser(user_id=user_id)
-        user.tz = tz
-        user.fetched_at = at
-        session.add(user)
+    """Many users at once, each added or updated in place."""
+    if zones:
+        rows = [{"user_id": u, "tz": tz, "fetched_at": at} for u, tz in zones.items()]
+        _upsert(session, rows, ("tz", "fetched_at"))
 
 
 def save_timezone(session: Session, user_id: str, tz: str | None, at: datetime) -> None:
-    user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id)
-    user.tz = tz
-    user.fetched_at = at
-    session.add(user)
+    _upsert(session, [{"user_id": user_id, "tz": tz, "fetched_at": at}], ("tz", "fetched_at"))
 
 
 def mark_home_opened(session: Session, user_id: str, at: datetime) -> None:
     # A user first seen here has never been asked about: their timezone is fetched next.
-    user = session.get(SlackUser, user_id) or SlackUser(user_id=user_id, fetched_at=NEVER)
-    user.home_opened_at = at
-    session.add(user)
+    row = {"user_id": user_id, "fetched_at": NEVER, "home_opened_at": at}
+    _upsert(session, [row], ("home_opened_at",))
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]], update: tuple[str, ...]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE: two requests meeting the same new user at once (two
+    clicks, a click and a job) both succeed instead of one failing on the primary key."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SlackUser).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id"], set_={c: statement.excluded[c] for c in update}
+    )
+    session.execute(statement)
+    written = {r["user_id"] for r in rows}
+    for cached in list(session.identity_map.values()):
+        if isinstance(cached, SlackUser) and cached.user_id in written:
+            session.expire(cached)
 
 
 def home_viewers(session: Session) -> Sequence[str]:
