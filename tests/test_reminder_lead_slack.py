@@ -137,14 +137,17 @@ def _kinds(runtime: Runtime, slot_id: int) -> list[str]:
 
 
 def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org, served: Served):
-    """10:00 London on Friday 15 January: a post due 11:30 leaves 90 minutes; one due 15:00
-    for Alice in Los Angeles (02:00 there) can't reach her before it's 07:00 for her."""
+    """10:00 London on Friday 15 January: a post due 11:30 leaves 90 minutes, one due 11:50
+    leaves 110 (its 09:00 stage has passed, and the minutes a late run is allowed are not for
+    a post seen for the first time); one due 15:00 for Alice in Los Angeles (02:00 there)
+    can't reach her before it's 07:00 for her."""
     served.fake.add_user("U0ALICE", tz="America/Los_Angeles")
     blocks = _home(served, "U0MKTLEAD")
     add = next(e for e in _elements(blocks) if e["action_id"] == "slot_add")
     served.slack.block_action("U0MKTLEAD", "slot_add", value=add["value"], view=HOME)
     [opened] = served.fake.wait_for("views.open")
-    for topic, at, who in (("Flash sale", "11:30", "U0BOB"), ("Night owl", "15:00", "U0ALICE")):
+    added = (("Flash sale", "11:30", "U0BOB"), ("Just short", "11:50", "U0BOB"))
+    for topic, at, who in (*added, ("Night owl", "15:00", "U0ALICE")):
         reply = served.slack.view_submission(
             "U0MKTLEAD",
             "slot_add_submit",
@@ -153,7 +156,7 @@ def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org
         )
         assert reply.status == 200 and not reply.body
     # Each is told once, alone or with the other (the two listeners may run at once).
-    for topic in ("Flash sale", "Night owl"):
+    for topic in ("Flash sale", "Just short", "Night owl"):
         served.fake.wait_for(
             "chat.postMessage",
             where=lambda c, topic=topic: (
@@ -163,7 +166,8 @@ def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org
     served.idle()
     told = _too_late_dms(served.fake, "U0MKTLEAD")
     rendered = json.dumps([c["blocks"] for c in told])
-    assert rendered.count("Flash sale") == 1 and rendered.count("Night owl") == 1
+    for topic in ("Flash sale", "Just short", "Night owl"):
+        assert rendered.count(topic) == 1, topic
     assert "02:00 for them" in rendered  # Alice, in Los Angeles
     controls = {
         b["block_id"]: [e["action_id"] for e in b["elements"]]
@@ -171,7 +175,7 @@ def test_a_post_added_too_late_is_reported_to_its_coordinator_then_and_there(org
         for b in c["blocks"]
         if b["type"] == "actions"
     }
-    for topic in ("Flash sale", "Night owl"):
+    for topic in ("Flash sale", "Just short", "Night owl"):
         slot = _slot(served.runtime, topic)
         assert controls[f"slot_{slot.id}"] == ["reassign", "cancel_slot"]
         assert "not_reminded" in _kinds(served.runtime, slot.id)

@@ -176,20 +176,42 @@ def test_a_run_that_starts_a_moment_late_still_sends_the_stage_at_the_boundary()
     due = _due(time(11, 0))
     nine = datetime(2027, 2, 15, 9, 0, tzinfo=UTC)
     for late in (timedelta(0), timedelta(seconds=1), timedelta(minutes=14, seconds=59)):
-        plan = plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=nine + late)
+        plan = plan_reminder(
+            due_at=due, tz=LONDON, cadence=CADENCE, now=nine + late, planned_for=nine
+        )
         assert plan.send == "d0", late
-    assert (
-        plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=nine + timedelta(minutes=16)).send
-        is None
-    )
+    sixteen_late = nine + timedelta(minutes=16)
+    plan = plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=sixteen_late, planned_for=nine)
+    assert plan.send is None
+
+
+def test_a_post_first_seen_inside_the_lead_time_gets_no_allowance():
+    """Added (or found after downtime) at 10:01-10:15 for noon: no earlier plan chose that
+    moment, so the minutes of a late run are not granted, and it is known as too late."""
+    due = _due(time(12, 0))
+    ten = datetime(2027, 2, 15, 10, 0, tzinfo=UTC)
+    assert plan_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=ten).send == "d0"
+    for minutes in range(1, 16):
+        now = ten + timedelta(minutes=minutes)
+        for planned_for in (None, now - timedelta(days=2)):
+            plan = plan_reminder(
+                due_at=due, tz=LONDON, cadence=CADENCE, now=now, planned_for=planned_for
+            )
+            assert (plan.send, plan.next_at) == (None, None), (minutes, planned_for)
+        assert first_reminder(due_at=due, tz=LONDON, cadence=CADENCE, now=now) is None
 
 
 def test_the_morning_catch_up_at_the_boundary_is_sent_when_the_run_fires_late():
     new_york = ZoneInfo("America/New_York")
     due = _due(time(15, 0))  # 10:00 in New York; 08:00 there leaves exactly 2 hours
-    morning = datetime(2027, 2, 15, 13, 0, 5, tzinfo=UTC)
-    plan = plan_reminder(due_at=due, tz=new_york, cadence=CADENCE, now=morning)
+    eight = datetime(2027, 2, 15, 13, 0, tzinfo=UTC)
+    found_at = datetime(2027, 2, 15, 6, 0, tzinfo=UTC)  # 01:00 there: wait for the morning
+    assert plan_reminder(due_at=due, tz=new_york, cadence=CADENCE, now=found_at).next_at == eight
+    morning = eight + timedelta(seconds=5)
+    plan = plan_reminder(due_at=due, tz=new_york, cadence=CADENCE, now=morning, planned_for=eight)
     assert plan.send is not None
+    # Seen first at that moment, with no plan behind it, it is 5 seconds inside the lead.
+    assert plan_reminder(due_at=due, tz=new_york, cadence=CADENCE, now=morning).send is None
 
 
 def test_with_no_lead_time_a_reminder_still_comes_before_the_due_moment():

@@ -76,6 +76,7 @@ def send_due(ctx: SlackContext) -> str:
             now=now,
             done=frozenset(done.get(row.slot_id, ())),
             snoozed_until=row.snoozed_until,
+            planned_for=row.next_nudge_at,
         )
         moments[row.slot_id] = (row.next_nudge_at, plan.next_at)
         if plan.superseded:

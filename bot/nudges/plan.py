@@ -21,8 +21,9 @@ CANDIDATE_MARGIN = timedelta(days=2)
 # A missed reminder is not sent when the next one is due this soon: that one will do.
 CATCH_UP_HOLD = timedelta(hours=12)
 DEFAULT_MIN_LEAD = timedelta(hours=2)
-# A run this late (one job interval) still sends what was planned for its start: the job fires
-# a moment after 09:00, and a post due 11:00 keeps its 09:00 reminder.
+# A run this late (one job interval) after the moment planned for a slot still sends what was
+# planned: the job fires a moment after 09:00, and a post due 11:00 keeps its 09:00 reminder.
+# A slot seen for the first time gets no such allowance.
 LATE_RUN = timedelta(minutes=15)
 SNOOZE_DAYS = (1, 3)  # what a reminder offers, when they land in time
 
@@ -118,12 +119,20 @@ def plan_reminder(
     now: datetime,
     done: frozenset[str] = frozenset(),
     snoozed_until: datetime | None = None,
+    planned_for: datetime | None = None,
 ) -> Plan:
-    """What to do for one slot now. After downtime only the latest missed stage is sent (the
+    """What to do for one slot now (`planned_for`: the moment an earlier plan chose for this
+    visit, if any). After downtime only the latest missed stage is sent (the
     earlier ones are superseded), none if the next stage is close anyway, and a catch-up waits
     for the morning rather than wake anyone. Nothing is sent inside the lead time: a reminder
-    then would leave no time to act."""
-    if not cadence.in_time(now - LATE_RUN, due_at) or due_at <= now:
+    then would leave no time to act, except by a run that fires a moment after the moment
+    planned for it."""
+    run_late = (
+        planned_for is not None
+        and timedelta(0) <= now - planned_for <= LATE_RUN
+        and cadence.in_time(planned_for, due_at)
+    )
+    if due_at <= now or not (cadence.in_time(now, due_at) or run_late):
         return Plan()  # too close to the due time (or late: escalation's business)
     pending = [s for s in stages(due_at, tz, cadence, snoozed_until) if s[0] not in done]
     ready = [key for key, at in pending if at <= now]
@@ -153,15 +162,17 @@ def first_reminder(
     plan as the reminder job would; None when no reminder can reach its contributor in time
     (in their waking hours, with the lead time to spare)."""
     done: frozenset[str] = frozenset()
-    at = now
+    at, planned = now, None
     for _ in range(4 * len(cadence.days_before) + 8):
-        plan = plan_reminder(due_at=due_at, tz=tz, cadence=cadence, now=at, done=done)
+        plan = plan_reminder(
+            due_at=due_at, tz=tz, cadence=cadence, now=at, done=done, planned_for=planned
+        )
         if plan.send:
             return at
         if plan.next_at is None:
             return None
         done |= frozenset(plan.superseded)
-        at = plan.next_at
+        at = planned = plan.next_at
     return None
 
 
