@@ -7,6 +7,7 @@ Remind again DM for a late post is a reminder with its buttons, not "coming up".
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from bot.schedule.service import import_schedule
 from bot.testing.fake_slack import FakeSlack
 from jobs.registry import run_job
 from storage.models import Digest, OutboxItem, Slot, SlotEvent
+from storage.repositories import people
 from tests.conftest import BOT_TOKEN, Served
 from tests.test_slack_home_actions import HOME, _add_values, _elements, _home
 
@@ -214,32 +216,74 @@ def test_a_post_added_with_time_to_spare_is_not_reported(org, served: Served):
     assert "not_reminded" not in _kinds(served.runtime, _slot(served.runtime, "Afternoon post").id)
 
 
+TODAY_CSV = (
+    "department,due,platform,topic,contributor\n"
+    "Marketing,2027-01-15T12:00,linkedin,Noon for Alice,U0ALICE\n"
+    "Marketing,2027-01-15T16:00,linkedin,Teatime for Bob,U0BOB\n"
+)
+
+
 def test_posts_imported_on_their_due_day_are_named_in_the_import_summary_and_in_slack(
     env, org, fake_slack: FakeSlack, tmp_path, capsys
 ):
+    """The demo's case: Alice, in New York, is asleep until after noon London. Nothing had
+    asked Slack about her before: the import asks, and tells her coordinator there and then."""
     fake_slack.add_user("U0ALICE", tz="America/New_York")
-    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T09:00:00+00:00"]) == 0
-    capsys.readouterr()
     csv = tmp_path / "today.csv"
-    csv.write_text(
-        "department,due,platform,topic,contributor\n"
-        "Marketing,2027-01-15T12:00,linkedin,Noon for Alice,U0ALICE\n"
-        "Marketing,2027-01-15T16:00,linkedin,Teatime for Bob,U0BOB\n"
-    )
+    csv.write_text(TODAY_CSV)
     with freeze_time("2027-01-15T09:05:00+00:00"):  # the operator's wall clock
         assert main(["schedule", "import", str(csv)]) == 0
     out = capsys.readouterr().out
     slot = _slot(org, "Noon for Alice")
     assert "1 post(s) too close to the due time" in out
     assert f"not reminded: #{slot.id} due 2027-01-15 12:00 Europe/London for U0ALICE" in out
-    assert "Teatime for Bob" not in out and "next `reminders` run" in out
-    assert _too_late_dms(fake_slack, "U0MKTLEAD") == []
-    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:00:00+00:00"]) == 0
+    assert "Teatime for Bob" not in out
+    assert "(their coordinators have been told in Slack)" in out
     [told] = _too_late_dms(fake_slack, "U0MKTLEAD")
     assert "Noon for Alice" in json.dumps(told["blocks"])
     assert "Teatime for Bob" not in json.dumps(told["blocks"])
-    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:15:00+00:00"]) == 0
+    assert "unreminded_reported" in _kinds(org, slot.id)
+    # The reminders job agrees and tells nobody twice; Bob gets his reminder.
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T10:00:00+00:00"]) == 0
     assert len(_too_late_dms(fake_slack, "U0MKTLEAD")) == 1
+    assert "Teatime for Bob" in json.dumps(
+        [c["blocks"] for c in fake_slack.calls_to("chat.postMessage") if c["channel"] == "U0BOB"]
+    )
+
+
+def test_an_import_while_slack_is_away_judges_by_the_timezones_it_last_read(
+    env, org, fake_slack: FakeSlack, tmp_path, capsys, monkeypatch
+):
+    """Slack down at import: the summary still names what it can (Bob, last read in Honolulu),
+    says who it could not judge, and the next `reminders` run tells the coordinator."""
+    fake_slack.add_user("U0ALICE", tz="America/New_York")
+    fake_slack.add_user("U0BOB", tz="Pacific/Honolulu")
+    with org.session() as session:
+        people.save_timezone(session, "U0BOB", "Pacific/Honolulu", org.now())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{closed_port}/api/")
+    csv = tmp_path / "today.csv"
+    csv.write_text(TODAY_CSV)
+    with freeze_time("2027-01-15T09:05:00+00:00"):
+        assert main(["schedule", "import", str(csv)]) == 0
+    captured = capsys.readouterr()
+    bob = _slot(org, "Teatime for Bob")  # 16:00 London is 06:00 in Honolulu
+    assert f"not reminded: #{bob.id} due 2027-01-15 16:00 Europe/London for U0BOB" in captured.out
+    assert "Noon for Alice" not in captured.out
+    assert (
+        "1 contributor(s) whose timezone Slack has not told us yet were taken to be in"
+        " Europe/London: U0ALICE"
+    ) in captured.out
+    assert "told in Slack by the next `reminders` run (Slack could not be reached" in captured.out
+    assert "Traceback" not in captured.err
+    assert fake_slack.calls_to("chat.postMessage") == []
+    monkeypatch.setenv("SLACK_API_URL", env["SLACK_API_URL"])
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-15T09:15:00+00:00"]) == 0
+    [told] = _too_late_dms(fake_slack, "U0MKTLEAD")
+    assert "Noon for Alice" in json.dumps(told["blocks"])
+    assert "Teatime for Bob" in json.dumps(told["blocks"])
 
 
 def test_snoozes_offered_only_land_before_the_deadline_and_a_forged_one_is_refused(

@@ -12,6 +12,7 @@ import pytest
 from bot.drafts.service import Refusal
 from bot.nudges.actions import decide_snooze
 from bot.nudges.plan import (
+    ANY_ZONE_REACHABLE,
     QUIET_FROM,
     QUIET_UNTIL,
     Cadence,
@@ -219,3 +220,28 @@ def test_with_no_lead_time_a_reminder_still_comes_before_the_due_moment():
     due = _due(time(9, 0))
     assert stage_time(due, 0, LONDON, none) < due
     assert plan_reminder(due_at=due, tz=LONDON, cadence=none, now=due).send is None
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        CADENCE,
+        Cadence((0,), 8),
+        Cadence((1,), 17, min_lead=timedelta(hours=12)),
+        Cadence((0,), 9, blackout=frozenset(DUE_DAY - timedelta(days=n) for n in range(1, 6))),
+    ],
+    ids=["7-2-0 at 9", "0 at 8", "1 at 17, 12 h lead", "a blackout week before"],
+)
+def test_a_post_due_three_days_ahead_reaches_anyone_in_time(cadence: Cadence):
+    """Why the import asks Slack only about posts due within ANY_ZONE_REACHABLE: beyond it,
+    in any timezone, a reminder lands in waking hours with the lead time to spare."""
+    for zone in ZONES:
+        tz = ZoneInfo(zone)
+        for at in DUE_TIMES[::3]:
+            due = _due(at)
+            for hours in range(0, 48, 5):
+                now = due - ANY_ZONE_REACHABLE - timedelta(hours=hours)
+                first = first_reminder(due_at=due, tz=tz, cadence=cadence, now=now)
+                assert first is not None, (zone, at, hours)
+                assert due - first >= cadence.min_lead
+                assert QUIET_UNTIL <= first.astimezone(tz).time() < QUIET_FROM

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -113,7 +114,7 @@ def send_due(ctx: SlackContext) -> str:
         elif delivery.outcome is Outcome.IN_DOUBT:
             in_doubt += 1
     reported = report_undeliverable(ctx, undelivered)
-    too_late = report_too_late(ctx, stalled, zones=zones)
+    too_late = len(report_too_late(ctx, stalled, zones=zones).found)
     return (
         f"{sent} digests sent ({reminders} reminders), {failed} failed"
         f" ({reported} coordinator reports), {in_doubt} in doubt, {len(rows)} slots checked"
@@ -127,18 +128,18 @@ def report_too_late(
     *,
     zones: Mapping[str, ZoneInfo] | None = None,
     assigned: bool = False,
-) -> int:
+) -> TooLate:
     """Tell the coordinators of each slot no reminder can reach in time (never reminded, and
     no moment left in its contributor's waking hours with the lead time to spare), and note it
     in the slot's history. Once per slot, contributor and due time. `assigned`: the slots
     were just reassigned, and their new contributor is sent the post at once, but may not see
-    it in time. Returns the slots found."""
+    it in time."""
     runtime, now = ctx.runtime, ctx.runtime.now()
     with runtime.session() as session:
         directory = runtime.organisation(session)
         waiting = slots_waiting_for_first_reminder(session, slot_ids, now)
     if not waiting:
-        return 0
+        return TooLate(found=(), undelivered=0)
     known = dict(zones or {})
     missing = {w.contributor_id for w in waiting} - known.keys()
     if missing:
@@ -151,6 +152,7 @@ def report_too_late(
         if not assigned:
             record_not_reminded(session, (h.slot_id for h in hopeless), now)
     by_coordinator: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    undelivered = 0
     for slot in hopeless:
         coordinators = directory.coordinators_of(slot.department_id)
         for coordinator in coordinators or directory.overall_coordinators:
@@ -182,8 +184,18 @@ def report_too_late(
                 event="assigned_too_late_reported" if assigned else "unreminded_reported",
             )
             if delivery.outcome is not Outcome.TAKEN:
+                undelivered += delivery.outcome in (Outcome.FAILED, Outcome.IN_DOUBT)
                 break
-    return len(hopeless)
+    return TooLate(found=tuple(hopeless), undelivered=undelivered)
+
+
+@dataclass(frozen=True)
+class TooLate:
+    """The slots no reminder can reach in time, and how many coordinators' messages about them
+    did not (or may not) reach Slack."""
+
+    found: tuple[Unreminded, ...]
+    undelivered: int
 
 
 def _moment_key(slot: Unreminded) -> str:

@@ -25,6 +25,10 @@ DEFAULT_MIN_LEAD = timedelta(hours=2)
 # planned: the job fires a moment after 09:00, and a post due 11:00 keeps its 09:00 reminder.
 # A slot seen for the first time gets no such allowance.
 LATE_RUN = timedelta(minutes=15)
+# A slot due at least this far ahead always gets a reminder in time, in any timezone: a stage
+# still ahead is in time by construction, and a stage already past is caught up within a day
+# (now, or the next morning). Only slots due sooner need their contributor's own timezone.
+ANY_ZONE_REACHABLE = timedelta(days=3)
 SNOOZE_DAYS = (1, 3)  # what a reminder offers, when they land in time
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from bot.nudges.plan import Cadence, first_candidate, first_reminder
+from bot.nudges.plan import ANY_ZONE_REACHABLE, Cadence, first_candidate, first_reminder
 from bot.organisation.directory import NoOrganisation
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
@@ -172,16 +172,27 @@ def record_not_reminded(session: Session, slot_ids: Iterable[int], now: datetime
 
 def unreachable_as_remembered(
     session: Session, slot_ids: Iterable[int], now: datetime
-) -> list[Unreminded]:
-    """`unreachable` with each contributor's timezone as last read from Slack (the
-    organisation's for people never seen): for the command line, which has no Slack."""
+) -> tuple[list[Unreminded], set[str]]:
+    """`unreachable` with each contributor's timezone as last read from Slack, for when Slack
+    can't be asked; and the contributors never seen there, taken to be in the organisation's
+    timezone."""
     org = org_repo.get_organisation(session)
     if org is None:
         raise NoOrganisation()
     waiting = slots_waiting_for_first_reminder(session, slot_ids, now)
-    zones = remembered_timezones(session, {w.contributor_id for w in waiting})
+    wanted = {w.contributor_id for w in waiting}
+    zones = remembered_timezones(session, wanted)
     fallback = ZoneInfo(org.timezone)
-    return unreachable(session, waiting, now=now, zone_of=lambda u: zones.get(u, fallback))
+    hopeless = unreachable(session, waiting, now=now, zone_of=lambda u: zones.get(u, fallback))
+    return hopeless, wanted - zones.keys()
+
+
+def soon_enough_to_matter(session: Session, slot_ids: Iterable[int], now: datetime) -> bool:
+    """Whether any of these slots, not yet reminded, is due so soon that a reminder might not
+    reach its contributor in time in some timezone: further ahead, a stage or a catch-up in
+    anyone's waking hours always leaves the lead time."""
+    waiting = slots_waiting_for_first_reminder(session, slot_ids, now)
+    return any(w.due_at - now < ANY_ZONE_REACHABLE for w in waiting)
 
 
 def not_yet_told(session: Session, items: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
