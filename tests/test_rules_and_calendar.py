@@ -149,3 +149,28 @@ def test_coordinators_see_and_edit_next_occurrences_from_slack(env, runtime, tmp
     with runtime.session() as session:
         skipped = session.get(Slot, int(first["elements"][1]["value"]))
         assert skipped.status == "cancelled"
+
+
+def test_generate_tells_coordinators_of_a_post_due_too_soon_for_a_reminder(
+    env, runtime, fake_slack, tmp_path, capsys
+):
+    """Generated at 09:00 on Tuesday 2 March: that day's 10:30 post leaves 90 minutes, less
+    than the 2-hour lead. The summary names it and its coordinator hears it in Slack."""
+    assert main(["org", "load", str(_org_with_rules(tmp_path))]) == 0
+    capsys.readouterr()
+    with freeze_time("2027-03-02T09:00:00+00:00"):
+        assert main(["schedule", "generate", "--year", "2027"]) == 0
+    out = capsys.readouterr().out
+    with runtime.session() as session:
+        first = session.exec(select(Slot).where(Slot.topic == "Product tip")).all()
+    soon = min(first, key=lambda s: s.due_at)
+    assert soon.due_at == datetime(2027, 3, 2, 10, 30, tzinfo=UTC)
+    assert "1 post(s) too close to the due time" in out
+    assert f"not reminded: #{soon.id} due 2027-03-02 10:30 Europe/London for U0ALICE" in out
+    assert "(their coordinators have been told in Slack)" in out
+    told = [
+        c
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c["channel"] == "U0MKTLEAD" and "too close to the due time" in c["text"]
+    ]
+    assert len(told) == 1 and "Product tip" in str(told[0]["blocks"])

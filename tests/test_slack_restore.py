@@ -162,3 +162,38 @@ def test_reject_and_cant_do_it_ask_first(env, org, served: Served):
     reject = _buttons(review.blocks)["review_reject"]
     assert reject["confirm"]["confirm"]["text"] == "Reject"
     assert "confirm" not in _buttons(review.blocks)["review_approve"]  # only what can't be undone
+
+
+def test_a_post_restored_too_late_for_a_reminder_is_reported(env, org, served: Served):
+    """Cancelled at 10:00 with five hours to go, restored at 13:30 for 15:00: no reminder can
+    leave two hours now, and the coordinator who restored it is told so."""
+    with served.runtime.session() as session:
+        import_schedule(
+            session=session,
+            text="department,due,platform,topic,contributor\n"
+            "Marketing,2027-01-15T15:00,linkedin,Back again,U0BOB\n",
+            source="today.csv",
+            now=served.runtime.now(),
+        )
+        slot = session.exec(select(Slot).where(Slot.topic == "Back again")).one()
+    served.slack.block_action(
+        "U0MKTLEAD", "cancel_slot", value=str(slot.id), channel_id="D0MKTLEAD", message_ts="5.0"
+    )
+    [cancelled] = served.fake.wait_for("chat.update")
+    restore = _buttons(cancelled.blocks)["restore_slot"]
+    served.idle()
+    assert not [c for c in served.fake.calls_to("chat.postMessage") if c["channel"] == "U0MKTLEAD"]
+    served.clock.set(datetime(2027, 1, 15, 13, 30, tzinfo=UTC))
+    served.slack.block_action(
+        "U0MKTLEAD",
+        "restore_slot",
+        value=restore["value"],
+        channel_id="D0MKTLEAD",
+        message_ts="5.0",
+    )
+    [told] = served.fake.wait_for(
+        "chat.postMessage",
+        where=lambda c: c["channel"] == "U0MKTLEAD" and "too close to the due time" in c["text"],
+    )
+    assert "Back again" in json.dumps(told.blocks)
+    assert _status(served, slot.id) == "planned"
