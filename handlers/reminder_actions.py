@@ -28,7 +28,9 @@ def open_draft_modal(
     if isinstance(item, str):
         say_privately(respond, item, client=client, user_id=click.user_id)
         return
-    view = draft_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
+    view = draft_modal(
+        item, ctx.tz(click.user_id), ctx.runtime.now(), click.channel_id, click.message_ts
+    )
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
@@ -40,7 +42,9 @@ def open_hand_back_modal(
     if isinstance(item, str):
         say_privately(respond, item, client=client, user_id=click.user_id)
         return
-    view = hand_back_modal(item, ctx.tz(click.user_id), click.channel_id, click.message_ts)
+    view = hand_back_modal(
+        item, ctx.tz(click.user_id), ctx.runtime.now(), click.channel_id, click.message_ts
+    )
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 

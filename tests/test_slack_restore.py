@@ -162,6 +162,17 @@ def test_reject_and_cant_do_it_ask_first(env, org, served: Served):
     reject = _buttons(review.blocks)["review_reject"]
     assert reject["confirm"]["confirm"]["text"] == "Reject"
     assert "confirm" not in _buttons(review.blocks)["review_approve"]  # only what can't be undone
+    # The same button on App Home asks the same question.
+    from tests.test_slack_home_actions import _home
+
+    on_home = [
+        e
+        for b in _home(served, "U0ALICE")
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "hand_back"
+    ]
+    assert on_home and all(e["confirm"] == hand_back["confirm"] for e in on_home)
 
 
 def test_a_post_restored_too_late_for_a_reminder_is_reported(env, org, served: Served):

@@ -144,7 +144,7 @@ def test_unknown_stages_say_nothing_extra():
 
 def test_dates_show_the_year_only_when_it_is_not_this_one():
     moment = datetime(2027, 2, 17, 13, 0, tzinfo=UTC)
-    assert when(moment, LONDON) == "Wed 17 Feb, 13:00"
+    assert when(moment, LONDON, None) == "Wed 17 Feb, 13:00"
     assert when(moment, LONDON, datetime(2027, 12, 31, 12, tzinfo=UTC)) == "Wed 17 Feb, 13:00"
     assert when(moment, LONDON, datetime(2026, 12, 2, 12, tzinfo=UTC)) == "Wed 17 Feb 2027, 13:00"
     assert day_heading(moment, LONDON, datetime(2028, 1, 1, 12, tzinfo=UTC)) == (

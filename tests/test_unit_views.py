@@ -119,3 +119,67 @@ def test_a_huge_home_tab_with_everything_to_act_on_fits_and_says_what_it_left_ou
     assert "more late or unassigned" in rendered and "more of your posts" in rendered
     assert "<!channel>" not in rendered and "&lt;!channel&gt;" in rendered
     assert view["blocks"][-1]["type"] == "context"  # the footer survives
+
+
+def test_app_home_shows_the_year_of_a_date_outside_this_one():
+    """In January, December's late post and its draft say 2026; this January's need not."""
+    from bot.home import Attention, DraftSummary
+
+    december = SlotView(
+        id=1,
+        department="Department 00",
+        due_at=datetime(2026, 12, 28, 10, tzinfo=UTC),
+        platform=Platform.LINKEDIN,
+        account="acme",
+        topic="Year in review",
+        contributor_id="U0ALICE",
+        status=SlotStatus.LATE,
+    )
+    [january] = _slots(1, 1)
+    roles = Roles("U1", overall=False, coordinates=frozenset({0}), contributes=frozenset({0}))
+    model = HomeModel(
+        roles=roles,
+        org_loaded=True,
+        month=Month(2027, 1),
+        now=datetime(2027, 1, 4, 9, tzinfo=UTC),
+        upcoming=(january,),
+        attention=(Attention(december, unassigned=False),),
+        drafts=(
+            DraftSummary(
+                "Year in review", 1, datetime(2026, 12, 30, 16, tzinfo=UTC), SlotStatus.LATE, "…"
+            ),
+        ),
+    )
+    rendered = json.dumps(home_view(model, LONDON)["blocks"])
+    assert "Mon 28 Dec 2026, 10:00" in rendered
+    assert "Wed 30 Dec 2026, 16:00" in rendered
+    assert "Fri 1 Jan, 09:00" in rendered
+
+
+def test_late_post_messages_show_the_year_of_a_date_outside_this_one():
+    from bot.nudges.digests import DigestItem
+    from bot.slack.views.escalation import late_for_coordinator, weekly_late_digest
+    from bot.slack.views.undeliverable import undeliverable_message
+
+    item = DigestItem(
+        slot_id=7,
+        department="Marketing",
+        due_at=datetime(2026, 12, 28, 10, tzinfo=UTC),
+        platform=Platform.LINKEDIN,
+        account="acme",
+        topic="Year in review",
+        contributor_id="U0ALICE",
+        status=SlotStatus.LATE,
+        snoozed_until=None,
+        department_id=1,
+        reminded=0,
+        stage="late",
+    )
+    january, december = datetime(2027, 1, 4, 9, tzinfo=UTC), datetime(2026, 12, 29, tzinfo=UTC)
+    for render in (
+        lambda now: late_for_coordinator([item], LONDON, now),
+        lambda now: weekly_late_digest([item], LONDON, now, 3),
+        lambda now: undeliverable_message([item], {7: "user_not_found"}, LONDON, now),
+    ):
+        assert "Mon 28 Dec 2026, 10:00" in json.dumps(render(january)[1])
+        assert "Mon 28 Dec, 10:00" in json.dumps(render(december)[1])

@@ -43,7 +43,7 @@ def escalate(ctx: SlackContext) -> str:
             recipient=coordinator,
             kind="escalation",
             items=fresh,
-            render=partial(late_for_coordinator, tz=tz),
+            render=partial(late_for_coordinator, tz=tz, now=now),
             event="escalated",
         )
         sent += delivery.outcome is Outcome.SENT

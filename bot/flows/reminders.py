@@ -208,6 +208,7 @@ def report_undeliverable(ctx: SlackContext, failures: list[Delivery]) -> int:
     """One message per coordinator listing what did not reach whom. Returns messages sent."""
     if not failures:
         return 0
+    now = ctx.runtime.now()
     with ctx.runtime.session() as session:
         directory = ctx.runtime.organisation(session)
     by_coordinator: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -228,7 +229,7 @@ def report_undeliverable(ctx: SlackContext, failures: list[Delivery]) -> int:
             recipient=coordinator,
             kind="undeliverable",
             items=items,
-            render=lambda shown: undeliverable_message(shown, errors, directory.timezone),
+            render=lambda shown: undeliverable_message(shown, errors, directory.timezone, now),
             event="undeliverable_reported",
         )
         sent += delivery.outcome is Outcome.SENT
@@ -308,7 +309,9 @@ def hand_back(
         return refusal(result if isinstance(result, Decision) else None)
     coordinators = directory.coordinators_of(result.department_id) or directory.overall_coordinators
     for coordinator in coordinators:
-        text, blocks = handed_back_message(item, user_id, reason, ctx.tz(coordinator))
+        text, blocks = handed_back_message(
+            item, user_id, reason, ctx.tz(coordinator), runtime.now()
+        )
         ctx.client.chat_postMessage(channel=coordinator, text=text, blocks=blocks)
     refresh_digest(ctx, channel, ts)
     return None

@@ -239,7 +239,7 @@ class NewPost:
 def open_draft_command(ctx: SlackContext, *, user_id: str, trigger_id: str) -> None:
     with ctx.runtime.session() as session:
         slots = open_slots_of(session, user_id)
-    view = draft_command_modal(slots, ctx.tz(user_id))
+    view = draft_command_modal(slots, ctx.tz(user_id), ctx.runtime.now())
     ctx.client.views_open(trigger_id=trigger_id, view=view)
 
 

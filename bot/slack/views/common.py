@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +38,7 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def when(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+def when(moment: datetime, tz: ZoneInfo, now: datetime | None) -> str:
     """`Tue 5 Jan, 04:00`, or `Tue 5 Jan 2027, 04:00` when that is not the year of `now`
     (both as the reader sees them). Built by hand: strftime dominated long schedule renders."""
     local = moment.astimezone(tz)
@@ -47,7 +48,7 @@ def when(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
     )
 
 
-def day_heading(moment: datetime, tz: ZoneInfo, now: datetime | None = None) -> str:
+def day_heading(moment: datetime, tz: ZoneInfo, now: datetime | None) -> str:
     local = moment.astimezone(tz)
     return f"{local:%A} {local.day} {local:%B}{_year(local, tz, now)}"
 
@@ -56,6 +57,29 @@ def _year(local: datetime, tz: ZoneInfo, now: datetime | None) -> str:
     if now is None or now.astimezone(tz).year == local.year:
         return ""
     return f" {local.year}"
+
+
+def button(
+    label: str,
+    action: str | StrEnum,
+    value: str = "",
+    style: str | None = None,
+    *,
+    ask: Block | None = None,
+) -> Block:
+    """A button; `ask`: a `confirm` dialog shown before the click counts."""
+    block: Block = {
+        "type": "button",
+        "action_id": action.value if isinstance(action, StrEnum) else action,
+        "text": {"type": "plain_text", "text": label[:75]},
+    }
+    if value:
+        block["value"] = value
+    if style:
+        block["style"] = style
+    if ask:
+        block["confirm"] = ask
+    return block
 
 
 def confirm(title: str, text: str, yes: str, no: str = "Keep it") -> Block:

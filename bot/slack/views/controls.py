@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 from bot.slack.ids import Action
-from bot.slack.views.common import Block, confirm
+from bot.slack.views.common import Block, button, confirm
+
+
+def cant_do_it(value: str) -> Block:
+    """A contributor hands a post back: asked first, wherever the button is."""
+    return button(
+        "Can't do it",
+        Action.HAND_BACK,
+        value,
+        ask=confirm(
+            "Hand this post back?",
+            "Your coordinator will be told you can't do it, and will find someone "
+            "else. You'll say why next.",
+            "Hand it back",
+        ),
+    )
 
 
 def slot_controls(

@@ -14,7 +14,7 @@ from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action
 from bot.slack.views.common import (
     Block,
-    confirm,
+    button,
     context,
     divider,
     escape,
@@ -23,6 +23,7 @@ from bot.slack.views.common import (
     status_emoji,
     when,
 )
+from bot.slack.views.controls import cant_do_it
 
 MAX_ITEMS = 12  # up to 4 blocks each (divider, post, note, buttons): inside Slack's 50
 ACTIONABLE = frozenset({SlotStatus.PLANNED, SlotStatus.LATE})
@@ -60,22 +61,12 @@ def _item_blocks(item: DigestItem, tz: ZoneInfo, now: datetime, cadence: Cadence
         if item.due_at > now
         else ()
     )
-    elements = [_button("Submit draft", Action.DRAFT_OPEN, value, style="primary")]
+    elements = [button("Submit draft", Action.DRAFT_OPEN, value, style="primary")]
     elements += [
-        _button(f"Snooze {days} day{'s' if days > 1 else ''}", SNOOZE_ACTIONS[days], value)
+        button(f"Snooze {days} day{'s' if days > 1 else ''}", SNOOZE_ACTIONS[days], value)
         for days in snoozes
     ]
-    elements.append(
-        {
-            **_button("Can't do it", Action.HAND_BACK, value),
-            "confirm": confirm(
-                "Hand this post back?",
-                "Your coordinator will be told you can't do it, and will find someone "
-                "else. You'll say why next.",
-                "Hand it back",
-            ),
-        }
-    )
+    elements.append(cant_do_it(value))
     # One context block at most, so twelve posts stay inside Slack's 50 blocks.
     notes = []
     if item.status is SlotStatus.PLANNED and item.snoozed_until and item.snoozed_until > now:
@@ -101,18 +92,6 @@ def _status_note(status: SlotStatus) -> str:
         SlotStatus.HANDED_BACK: "Handed back to your coordinator.",
         SlotStatus.CANCELLED: "Cancelled: nothing to do.",
     }.get(status, status.label.capitalize() + ".")
-
-
-def _button(label: str, action: Action, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": label},
-        "action_id": action.value,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def reminder_digest(

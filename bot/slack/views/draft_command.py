@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,13 @@ from bot.slack.views.modals import image_input, sponsored_checkbox
 AD_HOC = "new"
 
 
-def draft_command_modal(slots: list[OpenSlot], tz: ZoneInfo) -> dict[str, Any]:
+def draft_command_modal(slots: list[OpenSlot], tz: ZoneInfo, now: datetime) -> dict[str, Any]:
     options = [
         {
-            "text": {"type": "plain_text", "text": f"{s.topic[:40]} · {when(s.due_at, tz)}"[:75]},
+            "text": {
+                "type": "plain_text",
+                "text": f"{s.topic[:40]} · {when(s.due_at, tz, now)}"[:75],
+            },
             "value": str(s.slot_id),
         }
         for s in slots

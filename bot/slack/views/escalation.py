@@ -14,23 +14,25 @@ from bot.slack.views.controls import slot_controls
 MAX_ITEMS = 12
 
 
-def _line(item: DigestItem, tz: ZoneInfo) -> str:
+def _line(item: DigestItem, tz: ZoneInfo, now: datetime) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
     return (
         f":warning: *{escape(item.topic)}* · {where} · {mention(item.contributor_id)}\n"
-        f"was due `{when(item.due_at, tz)}` · "
+        f"was due `{when(item.due_at, tz, now)}` · "
         + (f":bell: reminded {item.reminded}×" if item.reminded else ":no_bell: *not reminded*")
     )
 
 
-def late_for_coordinator(items: list[DigestItem], tz: ZoneInfo) -> tuple[str, list[Block]]:
+def late_for_coordinator(
+    items: list[DigestItem], tz: ZoneInfo, now: datetime
+) -> tuple[str, list[Block]]:
     noun = "post is" if len(items) == 1 else "posts are"
     text = f"{len(items)} {noun} late with no draft"
     blocks: list[Block] = [section(f"{text}. One click to nudge, hand over or drop each:")]
     for item in items[:MAX_ITEMS]:
         blocks += [
             divider(),
-            section(_line(item, tz)),
+            section(_line(item, tz, now)),
             slot_controls(item.slot_id, remind=True, reminded=item.reminded > 0),
         ]
     if len(items) > MAX_ITEMS:
@@ -52,7 +54,7 @@ def weekly_late_digest(
     blocks: list[Block] = [header("Late posts this week"), section(text + ".")]
     for department in sorted(by_department)[:40]:
         lines = [
-            f"• *{escape(i.topic)}* · {mention(i.contributor_id)} · due `{when(i.due_at, tz)}`"
+            f"• *{escape(i.topic)}* · {mention(i.contributor_id)} · due `{when(i.due_at, tz, now)}`"
             f" ({(now - i.due_at).days} days ago)"
             for i in by_department[department][:15]
         ]

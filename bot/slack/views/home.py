@@ -8,6 +8,7 @@ counted ("and N more") with a pointer to `/social schedule`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from bot.slack.ids import Action
 from bot.slack.views.common import (
     MAX_HOME_BLOCKS,
     Block,
+    button,
     context,
     divider,
     escape,
@@ -29,7 +31,7 @@ from bot.slack.views.common import (
     status_emoji,
     when,
 )
-from bot.slack.views.controls import slot_controls
+from bot.slack.views.controls import cant_do_it, slot_controls
 from bot.slack.views.schedule import overview_lines
 from bot.slack.views.slots import slot_line
 
@@ -79,9 +81,9 @@ def _blocks(model: HomeModel, tz: ZoneInfo, workspace_url: str) -> list[Block]:
     assert model.month is not None
     buttons: list[Block] = []
     if model.roles.contributes or model.roles.coordinates:
-        buttons.append(_button("Submit a draft", Action.HOME_DRAFT.value, style="primary"))
+        buttons.append(button("Submit a draft", Action.HOME_DRAFT.value, style="primary"))
     if model.can_add:
-        buttons.append(_button("Add a post", Action.SLOT_ADD.value, value=str(model.offset)))
+        buttons.append(button("Add a post", Action.SLOT_ADD.value, value=str(model.offset)))
     if buttons:
         blocks.append({"type": "actions", "block_id": "home", "elements": buttons})
 
@@ -90,7 +92,7 @@ def _blocks(model: HomeModel, tz: ZoneInfo, workspace_url: str) -> list[Block]:
     if model.waiting:
         blocks += _waiting(model.waiting, workspace_url)
     if model.attention:
-        blocks += _attention(model.attention, tz)
+        blocks += _attention(model.attention, tz, model.now)
     if model.glance or model.all_departments:
         blocks.append(header(f"Every department: {model.month.title}"))
         blocks += _navigation(model, "glance")
@@ -120,7 +122,7 @@ def _blocks(model: HomeModel, tz: ZoneInfo, workspace_url: str) -> list[Block]:
         blocks.append(header("Your latest drafts"))
         lines = [
             f"{_draft_state(d)[0]} *{escape(d.topic)}* v{d.version} · "
-            f"`{when(d.created_at, tz)}` · "
+            f"`{when(d.created_at, tz, model.now)}` · "
             f"_{_draft_state(d)[1]}_\n>{escape(_preview(d.text))}"
             for d in model.drafts
         ]
@@ -138,19 +140,6 @@ def _draft_state(draft: DraftSummary) -> tuple[str, str]:
     return status_emoji(draft.status), draft.status.label
 
 
-def _button(text: str, action_id: str, *, value: str = "", style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "action_id": action_id,
-        "text": {"type": "plain_text", "text": text},
-    }
-    if value:
-        button["value"] = value
-    if style:
-        button["style"] = style
-    return button
-
-
 def _more(left_out: int, what: str) -> Block:
     return context(f"…and {left_out} more {what}: `/social schedule` lists them all.")
 
@@ -165,7 +154,7 @@ def _upcoming(model: HomeModel, tz: ZoneInfo) -> list[Block]:
         return blocks
     blocks.append(context("Soonest first. Reply in a reminder's thread, or answer here:"))
     for slot in model.upcoming[:UPCOMING_ROWS]:
-        blocks.append(section(slot_line(slot, tz, department=True)))
+        blocks.append(section(slot_line(slot, tz, now=model.now, department=True)))
         if slot.status in ANSWERABLE and slot.contributor_id == model.roles.user_id:
             cadence = model.cadences.get(slot.department)
             snooze = (
@@ -184,10 +173,10 @@ def _answers(slot: SlotView, *, snooze: bool) -> Block:
     """The reminder's own buttons (and listeners), which check who clicked; Snooze only when
     the snoozed reminder still lands in time."""
     value = str(slot.id)
-    elements = [_button("Submit draft", Action.DRAFT_OPEN.value, value=value, style="primary")]
+    elements = [button("Submit draft", Action.DRAFT_OPEN.value, value=value, style="primary")]
     if snooze:
-        elements.append(_button("Snooze 1 day", Action.SNOOZE_1D.value, value=value))
-    elements.append(_button("Can't do it", Action.HAND_BACK.value, value=value))
+        elements.append(button("Snooze 1 day", Action.SNOOZE_1D.value, value=value))
+    elements.append(cant_do_it(value))
     return {"type": "actions", "block_id": f"mine_{slot.id}", "elements": elements}
 
 
@@ -209,11 +198,11 @@ def _waiting(waiting: tuple[WaitingThread, ...], workspace_url: str) -> list[Blo
     return [header("Waiting for your review"), *pack_lines(lines, 2)[0]]
 
 
-def _attention(items: tuple[Attention, ...], tz: ZoneInfo) -> list[Block]:
+def _attention(items: tuple[Attention, ...], tz: ZoneInfo, now: datetime | None) -> list[Block]:
     blocks: list[Block] = [header("Late and unassigned")]
     for item in items[:ATTENTION_ROWS]:
         flag = ":bust_in_silhouette: *nobody to write it*" if item.unassigned else ""
-        line = slot_line(item.slot, tz, department=True) + (f" · {flag}" if flag else "")
+        line = slot_line(item.slot, tz, now=now, department=True) + (f" · {flag}" if flag else "")
         blocks.append(section(line))
         blocks.append(
             slot_controls(
@@ -232,12 +221,12 @@ def _navigation(model: HomeModel, block_id: str) -> list[Block]:
     assert model.month is not None
     previous, following = model.month.previous(), model.month.next()
     elements = [
-        _button(f"◀ {previous.title}", f"{Action.HOME_MONTH.value}_1", value=str(model.offset - 1))
+        button(f"◀ {previous.title}", f"{Action.HOME_MONTH.value}_1", value=str(model.offset - 1))
     ]
     if model.offset != 0:
-        elements.append(_button("This month", f"{Action.HOME_MONTH.value}_2", value="0"))
+        elements.append(button("This month", f"{Action.HOME_MONTH.value}_2", value="0"))
     elements.append(
-        _button(f"{following.title} ▶", f"{Action.HOME_MONTH.value}_3", value=str(model.offset + 1))
+        button(f"{following.title} ▶", f"{Action.HOME_MONTH.value}_3", value=str(model.offset + 1))
     )
     return [{"type": "actions", "block_id": f"month_{block_id}", "elements": elements}]
 
@@ -267,7 +256,7 @@ def _month(model: HomeModel, tz: ZoneInfo) -> list[Block]:
         blocks.append(section("Nothing is scheduled this month."))
     many = len(model.my_departments) > 1
     for slot in slots[:MONTH_ROWS]:
-        block = section(slot_line(slot, tz, department=many))
+        block = section(slot_line(slot, tz, now=model.now, department=many))
         if slot.status not in {SlotStatus.PUBLISHED, SlotStatus.CANCELLED}:
             block["accessory"] = _slot_menu(slot.id, model.offset)
         blocks.append(block)

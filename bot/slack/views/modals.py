@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -88,13 +89,13 @@ def image_input() -> Block:
     }
 
 
-def _about(item: DigestItem, tz: ZoneInfo) -> str:
+def _about(item: DigestItem, tz: ZoneInfo, now: datetime) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
-    return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz)}`"
+    return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz, now)}`"
 
 
 def draft_modal(
-    item: DigestItem, tz: ZoneInfo, channel: str | None, ts: str | None
+    item: DigestItem, tz: ZoneInfo, now: datetime, channel: str | None, ts: str | None
 ) -> dict[str, Any]:
     return {
         "type": "modal",
@@ -104,7 +105,7 @@ def draft_modal(
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(_about(item, tz)),
+            section(_about(item, tz, now)),
             _input("text", "The post, as it should read", multiline=True, optional=False),
             _input("link", "Link", multiline=False, optional=True),
             _input(
@@ -120,7 +121,7 @@ def draft_modal(
 
 
 def hand_back_modal(
-    item: DigestItem, tz: ZoneInfo, channel: str | None, ts: str | None
+    item: DigestItem, tz: ZoneInfo, now: datetime, channel: str | None, ts: str | None
 ) -> dict[str, Any]:
     return {
         "type": "modal",
@@ -130,7 +131,7 @@ def hand_back_modal(
         "submit": {"type": "plain_text", "text": "Hand back"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(_about(item, tz)),
+            section(_about(item, tz, now)),
             _input(
                 "reason",
                 "Why can't you do it?",

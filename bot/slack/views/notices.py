@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
@@ -31,13 +32,13 @@ def not_a_reminder_reply(member: bool) -> str:
 
 
 def handed_back_message(
-    item: DigestItem, by: str, reason: str, tz: ZoneInfo
+    item: DigestItem, by: str, reason: str, tz: ZoneInfo, now: datetime
 ) -> tuple[str, list[Block]]:
     text = f"{mention(by)} can't do a post and handed it back"
     blocks: list[Block] = [
         section(
             f"{mention(by)} can't do *{escape(item.topic)}* ({item.platform.label}, due "
-            f"`{when(item.due_at, tz)}`) and handed it back:\n>{escape(reason)}"
+            f"`{when(item.due_at, tz, now)}`) and handed it back:\n>{escape(reason)}"
         ),
         slot_controls(item.slot_id),
     ]

@@ -14,6 +14,7 @@ from bot.schedule.status import SlotStatus
 from bot.slack.ids import Action, Callback
 from bot.slack.views.common import (
     Block,
+    button,
     confirm,
     context,
     escape,
@@ -100,9 +101,9 @@ def review_message(m: ReviewMaterial) -> tuple[str, list[Block]]:
         "type": "actions",
         "block_id": f"draft_{m.draft.id}",
         "elements": [
-            _button("Approve", Action.APPROVE, value, "primary"),
-            _button("Request changes", Action.REQUEST_CHANGES, value),
-            {**_button("Reject", Action.REJECT, value, "danger"), "confirm": REJECT_CONFIRM},
+            button("Approve", Action.APPROVE, value, "primary"),
+            button("Request changes", Action.REQUEST_CHANGES, value),
+            button("Reject", Action.REJECT, value, "danger", ask=REJECT_CONFIRM),
         ],
     }
     return text, [*_body(m), *leader, actions]
@@ -128,22 +129,10 @@ def decided_message(m: ReviewMaterial) -> list[Block]:
             {
                 "type": "actions",
                 "block_id": f"draft_{m.draft.id}",
-                "elements": [_button("Mark as published", Action.MARK_PUBLISHED, str(m.draft.id))],
+                "elements": [button("Mark as published", Action.MARK_PUBLISHED, str(m.draft.id))],
             }
         )
     return blocks
-
-
-def _button(label: str, action: Action, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "action_id": action.value,
-        "text": {"type": "plain_text", "text": label},
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
 
 
 def reason_modal(callback: Callback, draft_id: int, title: str, label: str) -> dict[str, Any]:
@@ -178,13 +167,10 @@ def _leader_step(m: ReviewMaterial) -> list[Block]:
                 "type": "actions",
                 "block_id": f"leader_{m.draft.id}",
                 "elements": [
-                    _button(
+                    button(
                         "Approve for the leader", Action.LEADER_APPROVE, str(m.draft.id), "primary"
                     ),
-                    {
-                        **_button("Reject", Action.LEADER_REJECT, value, "danger"),
-                        "confirm": REJECT_CONFIRM,
-                    },
+                    button("Reject", Action.LEADER_REJECT, value, "danger", ask=REJECT_CONFIRM),
                 ],
             },
         ]

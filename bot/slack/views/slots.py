@@ -11,7 +11,7 @@ from bot.slack.views.common import escape, mention, status_emoji, when
 
 
 def slot_line(
-    slot: SlotView, tz: ZoneInfo, *, department: bool = False, now: datetime | None = None
+    slot: SlotView, tz: ZoneInfo, *, now: datetime | None, department: bool = False
 ) -> str:
     where = slot.platform.label + (f" @{escape(slot.account)}" if slot.account else "")
     prefix = f"[{escape(slot.department)}] " if department else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.nudges.digests import DigestItem
@@ -9,10 +10,10 @@ from bot.slack.views.common import Block, escape, mention, section, when
 
 
 def undeliverable_message(
-    items: list[DigestItem], errors: dict[int, str], tz: ZoneInfo
+    items: list[DigestItem], errors: dict[int, str], tz: ZoneInfo, now: datetime
 ) -> tuple[str, list[Block]]:
     lines = [
-        f"• *{escape(i.topic)}* (due `{when(i.due_at, tz)}`) for {mention(i.contributor_id)}:"
+        f"• *{escape(i.topic)}* (due `{when(i.due_at, tz, now)}`) for {mention(i.contributor_id)}:"
         f" Slack said `{errors.get(i.slot_id, 'error')}`"
         for i in items
     ]
