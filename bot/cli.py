@@ -6,8 +6,8 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -534,16 +534,42 @@ def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
         raise ConfigError(str(UnknownJob(name)))
     verify_bot_token(runtime.settings)  # Slack unreachable or the token refused: one line
     try:
-        summary = run_job(
-            name, runtime=runtime, client=make_client(runtime.settings), at=at or runtime.now()
-        )
-    except OSError as exc:  # Slack went away mid-run (logged by run_job)
+        with _one_line_when_slack_goes():
+            summary = run_job(
+                name, runtime=runtime, client=make_client(runtime.settings), at=at or runtime.now()
+            )
+    except OSError as exc:  # Slack went away mid-run
         raise ConfigError(
             f"{name} stopped: Slack could not be reached mid-run ({_reason(exc)}); "
             "run it again once Slack answers: it picks up where this run stopped."
         ) from None
     print(f"{name}: {summary}")
     return 0
+
+
+class _SlackGone(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(getattr(record, "detail", "")).startswith("Slack:")
+
+
+@contextmanager
+def _one_line_when_slack_goes() -> Iterator[None]:
+    """At the command line, Slack going away mid-run is said once, by the line `main` prints:
+    the SDK's own error lines and the job's "failed" log line would only repeat it. Whatever
+    else is logged (what was sent, what is in doubt) still is."""
+    sdk, jobs, gone = (
+        logging.getLogger("slack_sdk"),
+        logging.getLogger("socialbot.jobs"),
+        _SlackGone(),
+    )
+    level = sdk.level
+    sdk.setLevel(logging.CRITICAL)
+    jobs.addFilter(gone)
+    try:
+        yield
+    finally:
+        sdk.setLevel(level)
+        jobs.removeFilter(gone)
 
 
 def _reason(exc: OSError) -> str:
