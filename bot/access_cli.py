@@ -31,7 +31,7 @@ def audit_command(
         tz = ZoneInfo(org.timezone if org else "UTC")
         moment = datetime.combine(since, time(), tz) if since else None
         entries = service.audit_entries(session, account=account, since=moment)
-    if as_csv:
+    if as_csv:  # machine-readable: ISO 8601 in UTC, with its offset
         writer = csv.writer(sys.stdout, lineterminator="\r\n")  # RFC 4180: CRLF, quoted as needed
         writer.writerow(CSV_COLUMNS)
         for e in entries:
@@ -50,10 +50,8 @@ def audit_command(
     for e in entries:
         request = f" #{e.request_id}" if e.request_id else ""
         detail = " ".join(e.detail.split())
-        print(
-            f"{e.seq:>6} {e.at:%Y-%m-%d %H:%M:%S}Z {e.kind:<15} {e.actor:<12} "
-            f"{e.account}{request} {detail}".rstrip()
-        )
+        at = f"{e.at.astimezone(tz):%Y-%m-%d %H:%M:%S} {tz.key}"  # an audit keeps its seconds
+        print(f"{e.seq:>6} {at} {e.kind:<15} {e.actor:<12} {e.account}{request} {detail}".rstrip())
     if not entries:
         print("no audit entries")
     return 0

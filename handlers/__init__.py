@@ -121,6 +121,7 @@ VIEWS: dict[Callback | AccessCallback, Listener] = {
     Callback.SLOT_EDIT: Listener(ack=home.ack_edit, work=home.slot_edited),
     Callback.SLOT_MOVE: Listener(ack=home.ack_move, work=home.slot_changed),
     Callback.SLOT_REASSIGN: Listener(ack=home.ack_reassign, work=home.reassign_submitted),
+    Callback.SLOT_CANCEL: Listener(ack=home.ack_cancel, work=home.cancel_submitted),
 }
 
 

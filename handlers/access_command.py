@@ -105,7 +105,7 @@ def handle_access(
     elif parsed.action == "list":
         reply = flows.list_requests(runtime, client, user_id=user)
     elif parsed.action in ("revoke", "break-glass") and parsed.request_id is None:
-        reply = flows.refusal_reply(Reason.NO_SUCH_REQUEST)
+        reply = flows.refusal_reply(runtime, Reason.NO_SUCH_REQUEST)
     elif parsed.action == "revoke":
         assert parsed.request_id is not None
         reply = flows.revoke(runtime, client, user_id=user, request_id=parsed.request_id)
@@ -120,7 +120,7 @@ def handle_access(
             trigger_id=payload.trigger_id,
         )
     elif parsed.action == "set" and parsed.extra:
-        reply = flows.refusal_reply(Reason.SECRET_IN_COMMAND)
+        reply = flows.refusal_reply(runtime, Reason.SECRET_IN_COMMAND)
     elif parsed.action == "set":
         reply = flows.open_set_form(
             runtime, client, user_id=user, account=parsed.account, trigger_id=payload.trigger_id
@@ -168,7 +168,7 @@ def _on_click(
     click, found = _clicked(body)
     reply: flows.Reply | None
     if found is None:
-        reply = flows.refusal_reply(Reason.NO_SUCH_REQUEST)
+        reply = flows.refusal_reply(runtime_of(context), Reason.NO_SUCH_REQUEST)
     else:
         trigger = {"trigger_id": click.trigger_id} if opens else {}
         reply = flow(

@@ -21,7 +21,7 @@ from bot.slack.views.slot_forms import read_form_metadata
 from handlers.context import say_privately, slack_of
 from handlers.payloads import AppHomeOpened, BlockAction, ViewSubmission
 
-VERBS = ("edit", "move", "reassign")
+VERBS = ("edit", "move", "reassign", "cancel")
 
 
 def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -112,6 +112,20 @@ def ack_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: Bol
     slot_id, _ = read_form_metadata(form.private_metadata)
     to = form.picked_user(CONTRIBUTOR)
     _errors_or_close(ack, flow.check_reassign(slack_of(context, client), form.user_id, slot_id, to))
+
+
+def ack_cancel(ack: Ack) -> None:
+    ack()  # the form only asks; who may cancel is checked as it is done, after
+
+
+def cancel_submitted(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    form = ViewSubmission.from_body(body)
+    slot_id, offset = read_form_metadata(form.private_metadata)
+    ctx = slack_of(context, client)
+    refused = flow.cancel(ctx, form.user_id, slot_id)
+    if refused is not None:
+        client.chat_postMessage(channel=form.user_id, text=refused)
+    publish_home(ctx, form.user_id, clamp_offset(offset))
 
 
 def slot_edited(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -15,8 +15,11 @@ from bot.access.audit import AuditKind
 from bot.access.vault import Vault, new_key
 from bot.cli import main
 from bot.config import Settings, load_settings
+from bot.organisation.service import load_organisation
+from bot.organisation.spec import parse_organisation
 from bot.runtime import Runtime
 from storage.models import AccessSecret
+from tests.conftest import DATA
 
 KEY = new_key()
 
@@ -86,6 +89,34 @@ def test_audit_csv_is_rfc_4180_and_spreadsheet_safe(env, runtime: Runtime, capsy
     assert details[5] == 'say "hi", ok\nline 2'
     assert main(["access", "audit", "--since", "2099-01-01"]) == 0
     assert "no audit entries" in capsys.readouterr().out
+
+
+def test_audit_prints_times_in_the_organisations_timezone_and_csv_keeps_utc(
+    env, runtime: Runtime, capsys
+):
+    spec = (DATA / "organisation.toml").read_text()
+    new_york = spec.replace('timezone = "Europe/London"', 'timezone = "America/New_York"')
+    assert new_york != spec
+    with runtime.session() as session:
+        load_organisation(session=session, spec=parse_organisation(new_york), now=runtime.now())
+    _log(runtime, "one", "two")  # the fixture's clock: 2027-01-15 10:00 UTC, then 10:01
+    assert main(["access", "audit"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:4] for line in lines] == [
+        ["1", "2027-01-15", "05:00:00", "America/New_York"],
+        ["2", "2027-01-15", "05:01:00", "America/New_York"],
+    ]
+    assert lines[0].endswith("requested       U0ALICE      linkedin:acme #1 one")
+    assert "Z " not in "\n".join(lines) and "10:00" not in "\n".join(lines)
+    assert main(["access", "audit", "--csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert [r[1] for r in rows[1:]] == ["2027-01-15T10:00:00+00:00", "2027-01-15T10:01:00+00:00"]
+
+
+def test_audit_without_an_organisation_prints_utc_by_name(env, runtime: Runtime, capsys):
+    _log(runtime, "one")
+    assert main(["access", "audit"]) == 0
+    assert capsys.readouterr().out.split()[:4] == ["1", "2027-01-15", "10:00:00", "UTC"]
 
 
 def test_new_key_and_rotate_key(env, runtime: Runtime, monkeypatch, capsys):

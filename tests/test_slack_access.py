@@ -547,6 +547,22 @@ def test_lists_help_home_and_audit(env, org, served: Served):
     assert "Waiting for you" in json.dumps(home.view) and f"#{request_id}" in json.dumps(home.view)
 
 
+def test_dates_from_another_year_show_the_year(env, org, served: Served):
+    """The fixture's clock starts on Fri 15 Jan 2027 10:00 UTC (Europe/London: the same)."""
+    old = _request(served, "U0ALICE", "linkedin:acme")
+    served.clock.advance(timedelta(days=365))  # Sat 15 Jan 2028, 10:00
+    new = _request(served, "U0BOB", "linkedin:acme")
+    assert _reply(served, "U0MKTLEAD", "audit linkedin:acme") == "Access audit"
+    audit = json.dumps(served.fake.calls_to("response_url")[-1].args, ensure_ascii=False)
+    assert f"Fri 15 Jan 2027, 10:00 · *requested* · <@U0ALICE> · linkedin:acme · #{old}" in audit
+    assert f"Sat 15 Jan, 10:00 · *requested* · <@U0BOB> · linkedin:acme · #{new}" in audit
+    assert "2028" not in audit
+    served.slack.command("U0MKTLEAD", "list", command="/access")
+    listing = json.dumps(served.fake.wait_for("response_url", 4)[-1].args, ensure_ascii=False)
+    assert f"`#{old}` *linkedin:acme* · pending since Fri 15 Jan 2027, 10:00" in listing
+    assert f"`#{new}` *linkedin:acme* · pending since Sat 15 Jan, 10:00" in listing
+
+
 @pytest.mark.no_vault
 def test_without_vault_keys_access_says_what_to_do(env, org, served: Served):
     answer = _reply(served, "U0ALICE", "request linkedin:acme 2h launch")

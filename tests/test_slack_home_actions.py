@@ -258,7 +258,12 @@ def _menu(served: Served, user: str, slot: Slot) -> dict[str, Any]:
 def test_a_coordinator_moves_a_slot_and_its_reminders_follow(org, served: Served):
     webinar = _slot(served, "Webinar invite")
     menu = _menu(served, "U0MKTLEAD", webinar)
-    assert [o["text"]["text"] for o in menu["options"]] == ["Edit…", "Move…", "Reassign…"]
+    assert [o["text"]["text"] for o in menu["options"]] == [
+        "Edit…",
+        "Move…",
+        "Reassign…",
+        "Cancel…",
+    ]
     move = next(o for o in menu["options"] if o["value"].startswith("move:"))
     served.slack.block_action("U0MKTLEAD", "slot_menu", selected_option=move, view=HOME)
     [opened] = served.fake.wait_for("views.open")
@@ -325,6 +330,44 @@ def test_a_coordinator_edits_and_reassigns_a_slot(org, served: Served):
     assert _events(served, webinar.id)[-1].kind in {"reassigned", "assigned"}
 
 
+def test_a_coordinator_cancels_a_slot_after_being_asked_and_can_restore_it(org, served: Served):
+    webinar = _slot(served, "Webinar invite")
+    menu = _menu(served, "U0MKTLEAD", webinar)
+    cancel = next(o for o in menu["options"] if o["value"].startswith("cancel:"))
+    served.slack.block_action("U0MKTLEAD", "slot_menu", selected_option=cancel, view=HOME)
+    [opened] = served.fake.wait_for("views.open")
+    modal = opened.view
+    assert modal["callback_id"] == "slot_cancel_submit"
+    assert (modal["submit"]["text"], modal["close"]["text"]) == ("Cancel the post", "Keep it")
+    shown = json.dumps(modal["blocks"])
+    assert "Webinar invite" in shown and "Tue 26 Jan, " in shown and "<@U0" in shown
+    assert _slot(served, "Webinar invite").status == "planned"  # asking changes nothing
+
+    reply = served.slack.view_submission(
+        "U0MKTLEAD", "slot_cancel_submit", {}, private_metadata=modal["private_metadata"]
+    )
+    assert reply.status == 200 and not reply.body
+    [message] = served.fake.wait_for(
+        "chat.postMessage", where=lambda c: c["channel"] == "U0MKTLEAD" and "Cancelled" in c["text"]
+    )
+    assert "Webinar invite" in json.dumps(message.blocks)
+    assert _slot(served, "Webinar invite").status == "cancelled"
+    home = json.dumps(_published(served, "U0MKTLEAD", 2), ensure_ascii=False)
+    assert f"*Webinar invite* `#{webinar.id}` · LinkedIn @acme · <@U0ALICE> · _cancelled_" in home
+    [restore] = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert restore["action_id"] == "restore_slot"
+    served.slack.block_action(
+        "U0MKTLEAD",
+        "restore_slot",
+        value=restore["value"],
+        channel_id="D0MKTLEAD",
+        message_ts="9.0",
+    )
+    [restored] = served.fake.wait_for("chat.update")
+    assert "Restored by <@U0MKTLEAD>" in json.dumps(restored.blocks)
+    assert _slot(served, "Webinar invite").status == "planned"
+
+
 def test_changing_another_departments_slot_is_refused_on_click_and_submission(org, served: Served):
     webinar = _slot(served, "Webinar invite")
     before = _snapshot(served)
@@ -341,6 +384,16 @@ def test_changing_another_departments_slot_is_refused_on_click_and_submission(or
             "U0RESLEAD", callback, values, private_metadata=f"{webinar.id}:0"
         )
         assert "can change its schedule" in json.dumps(reply.json()["errors"]), callback
+    # Cancel's form has nothing to fill in: a forged submission is refused in a message.
+    reply = served.slack.view_submission(
+        "U0RESLEAD", "slot_cancel_submit", {}, private_metadata=f"{webinar.id}:0"
+    )
+    assert reply.status == 200
+    [_, said] = served.fake.wait_for(
+        "chat.postMessage", 2, where=lambda c: c["channel"] == "U0RESLEAD"
+    )
+    assert "Only this department's coordinators" in said["text"]
+    assert "Nothing was changed" in said["text"]
     served.idle()
     assert _snapshot(served) == before
     assert served.fake.calls_to("views.open") == []

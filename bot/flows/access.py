@@ -97,7 +97,7 @@ def _tz(runtime: Runtime, client: WebClient, user_id: str, directory: Directory)
 def _refusal(
     runtime: Runtime, client: WebClient, user_id: str, directory: Directory, result: Result
 ) -> Reply:
-    return Reply(views.refusal(result, _tz(runtime, client, user_id, directory)))
+    return Reply(views.refusal(result, _tz(runtime, client, user_id, directory), now=runtime.now()))
 
 
 def _decide(
@@ -154,17 +154,19 @@ def _refresh_copies(
     break_glass: bool = False,
 ) -> None:
     """Every copy of the request (approvers' and the requester's) says what happened."""
+    now = runtime.now()
     with runtime.session() as session:
         copies = {
             role: service.copies(session, request.id, role)
             for role in ("approver", "requester", "grant")
         }
     for channel, ts in copies["approver"]:
-        _update(client, channel, ts, views.approver_message(request, tz))
+        _update(client, channel, ts, views.approver_message(request, tz, now=now))
     for channel, ts in copies["requester"]:
-        _update(client, channel, ts, views.requester_message(request, tz, break_glass=break_glass))
+        message = views.requester_message(request, tz, now=now, break_glass=break_glass)
+        _update(client, channel, ts, message)
     for channel, ts in copies["grant"]:
-        _update(client, channel, ts, views.grant_message(request, tz))
+        _update(client, channel, ts, views.grant_message(request, tz, now=now))
 
 
 # --- /access request -------------------------------------------------------------------------
@@ -189,15 +191,12 @@ def request(
         return _refusal(runtime, client, user_id, directory, result)
     new = result.request
     org_tz = directory.timezone
+    now = runtime.now()
     destinations = [channel] if channel else sorted(result.account.approvers - {user_id})
-    posted = [
-        p
-        for p in (_post(client, d, views.approver_message(new, org_tz)) for d in destinations)
-        if p
-    ]
-    mine = _post(
-        client, user_id, views.requester_message(new, _tz(runtime, client, user_id, directory))
-    )
+    for_approvers = views.approver_message(new, org_tz, now=now)
+    posted = [p for p in (_post(client, d, for_approvers) for d in destinations) if p]
+    requester_tz = _tz(runtime, client, user_id, directory)
+    mine = _post(client, user_id, views.requester_message(new, requester_tz, now=now))
     with runtime.session() as session:
         for where, ts in posted:
             service.add_copy(session, new.id, "approver", where, ts)
@@ -264,7 +263,8 @@ def _after_decision(
     _refresh_copies(runtime, client, decided, org_tz)
     requester_tz = _tz(runtime, client, decided.requester, directory)
     if decided.status is Status.ACTIVE and result.granted_now:
-        posted = _post(client, decided.requester, views.grant_message(decided, requester_tz))
+        grant = views.grant_message(decided, requester_tz, now=runtime.now())
+        posted = _post(client, decided.requester, grant)
         if posted:
             with runtime.session() as session:
                 service.add_copy(session, decided.id, "grant", *posted)
@@ -418,7 +418,9 @@ def break_glass(
         _post(
             client,
             approver,
-            views.break_glass_alert(granted, reason, _tz(runtime, client, approver, directory)),
+            views.break_glass_alert(
+                granted, reason, _tz(runtime, client, approver, directory), now=runtime.now()
+            ),
         )
     return Reply(
         f"Break-glass recorded: access #{granted.id} is yours; every approver has been told."
@@ -444,11 +446,13 @@ def _reveal_view(
             refresh=refresh,
         )
     tz = _tz(runtime, client, user_id, directory)
+    now = runtime.now()
     if not shown.decision.ok or shown.secret is None or shown.request is None:
-        return None, Reply(views.refusal(Result(shown.decision, request=shown.request), tz))
+        refused = Result(shown.decision, request=shown.request)
+        return None, Reply(views.refusal(refused, tz, now=now))
     secret = shown.secret
-    code = current_code(secret.totp_seed, runtime.now()) if secret.totp_seed else None
-    return views.reveal_modal(shown.request, secret, code, tz), None
+    code = current_code(secret.totp_seed, now) if secret.totp_seed else None
+    return views.reveal_modal(shown.request, secret, code, tz, now=now), None
 
 
 @answering
@@ -579,7 +583,7 @@ def list_requests(runtime: Runtime, client: WebClient, *, user_id: str) -> Reply
     with _directory(runtime) as (session, directory):
         found = service.listing(session=session, directory=directory, user_id=user_id)
     text, blocks = views.list_message(
-        found, _tz(runtime, client, user_id, directory), runtime.now()
+        found, _tz(runtime, client, user_id, directory), now=runtime.now()
     )
     return Reply(text, blocks)
 
@@ -607,7 +611,9 @@ def audit_in_slack(
             return _refusal(runtime, client, user_id, directory, Result(decision))
         moment = datetime.combine(since, time(), directory.timezone) if since else None
         entries = service.latest_audit(session, account=key, since=moment, limit=AUDIT_SHOWN)
-    text, blocks = views.audit_message(entries, _tz(runtime, client, user_id, directory))
+    text, blocks = views.audit_message(
+        entries, _tz(runtime, client, user_id, directory), now=runtime.now()
+    )
     return Reply(text, blocks)
 
 
@@ -616,8 +622,9 @@ def help_reply() -> Reply:
     return Reply(text, blocks)
 
 
-def refusal_reply(reason: Reason) -> Reply:
-    return Reply(views.refusal(Result(refuse(reason)), ZoneInfo("UTC")))
+def refusal_reply(runtime: Runtime, reason: Reason) -> Reply:
+    """A refusal decided before any service call (so about no request: no time zone needed)."""
+    return Reply(views.refusal(Result(refuse(reason)), ZoneInfo("UTC"), now=runtime.now()))
 
 
 def home_section(
@@ -627,7 +634,7 @@ def home_section(
     if directory is None or vault_of(runtime) is None or not directory.roles(user_id).is_member:
         return []
     found = service.listing(session=session, directory=directory, user_id=user_id)
-    return views.home_blocks(found, tz, runtime.now())
+    return views.home_blocks(found, tz, now=runtime.now())
 
 
 # --- the access-expiry job -------------------------------------------------------------------
@@ -707,14 +714,16 @@ def _deliver(
         client.chat_postMessage(channel=recipient, text=views.request_expired_text(current))
         _refresh_copies(runtime, client, current, directory.timezone)
     elif kind == "grant_ending":
-        client.chat_postMessage(channel=recipient, text=views.ending_soon_text(current, tz))
+        client.chat_postMessage(
+            channel=recipient, text=views.ending_soon_text(current, tz, now=runtime.now())
+        )
     elif kind == "grant_ended":
         client.chat_postMessage(channel=recipient, text=views.ended_text(current))
         _refresh_copies(runtime, client, current, directory.timezone)
     elif kind == "break_glass_offer" and current.status is Status.PENDING:
         with runtime.session() as session:
             mine = service.copies(session, current.id, "requester")
-        message = views.requester_message(current, tz, break_glass=True)
+        message = views.requester_message(current, tz, now=runtime.now(), break_glass=True)
         if mine:
             client.chat_update(
                 channel=mine[0][0], ts=mine[0][1], text=message[0], blocks=message[1]

@@ -37,6 +37,7 @@ from bot.slack.views.common import Block, context, escape, mention
 from bot.slack.views.controls import slot_controls
 from bot.slack.views.digest import reminder_digest
 from bot.slack.views.history import restore_button
+from bot.slack.views.modals import about_slot
 from bot.slack.views.notices import handed_back_message, resolved_message
 from bot.slack.views.refusals import refusal
 from bot.slack.views.too_late import too_late_message
@@ -374,7 +375,13 @@ def cancel(
     if isinstance(item, str):
         return item
     outcome = f":heavy_multiplication_x: Cancelled by {mention(by)}."
-    _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id), shown=shown)
+    if channel and ts:
+        _resolve(ctx, channel, ts, item, outcome, restore_button(item.slot_id), shown=shown)
+    else:  # from App Home: no message to resolve, so one to undo it from
+        blocks = [*resolved_message(about_slot(item, ctx.tz(by), ctx.runtime.now()), outcome)]
+        ctx.client.chat_postMessage(
+            channel=by, text=outcome, blocks=[*blocks, restore_button(item.slot_id)]
+        )
     return None
 
 

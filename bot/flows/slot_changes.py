@@ -16,6 +16,7 @@ from bot.slack.context import SlackContext
 from bot.slack.views.refusals import refusal
 from bot.slack.views.slot_forms import (
     add_slot_modal,
+    cancel_slot_modal,
     edit_slot_modal,
     form_errors,
     move_slot_modal,
@@ -42,7 +43,8 @@ def add_form(ctx: SlackContext, user_id: str, offset: int) -> dict[str, Any] | s
 def change_form(
     ctx: SlackContext, user_id: str, verb: str, slot_id: int | None, offset: int
 ) -> dict[str, Any] | str:
-    """The Edit, Move or Reassign modal for a slot, or why this person may not change it."""
+    """The Edit, Move, Reassign or Cancel modal for a slot, or why this person may not change
+    it."""
     runtime = ctx.runtime
     with runtime.session() as session:
         directory = runtime.organisation(session)
@@ -54,6 +56,8 @@ def change_form(
         return edit_slot_modal(slot, accounts, offset)
     if verb == "move":
         return move_slot_modal(slot, directory.timezone, offset)
+    if verb == "cancel":
+        return cancel_slot_modal(slot, ctx.tz(user_id), runtime.now(), offset)
     return reassign_modal(slot, offset)
 
 
@@ -117,6 +121,11 @@ def check_reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str
 def reassign(ctx: SlackContext, user_id: str, slot_id: int | None, to: str) -> str | None:
     """Reassign as from a late-post message: the new contributor is reminded at once."""
     return reminders.reassign(ctx, by=user_id, slot_id=slot_id, to=to, channel=None, ts=None)
+
+
+def cancel(ctx: SlackContext, user_id: str, slot_id: int | None) -> str | None:
+    """Cancel as from a late-post message; the coordinator gets a message with Restore."""
+    return reminders.cancel(ctx, by=user_id, slot_id=slot_id, channel=None, ts=None)
 
 
 def report_too_late(ctx: SlackContext, user_id: str, slot_id: int | None) -> None:

@@ -39,7 +39,7 @@ class Action(StrEnum):
     HOME_DRAFT = "home_draft"
     HOME_MONTH = "home_month"  # value: the month to show, in months from this one
     SLOT_ADD = "slot_add"
-    SLOT_MENU = "slot_menu"  # an overflow: "edit:<id>", "move:<id>", "reassign:<id>"
+    SLOT_MENU = "slot_menu"  # an overflow: "<edit|move|reassign|cancel>:<id>:<month offset>"
 
 
 class Callback(StrEnum):
@@ -54,3 +54,4 @@ class Callback(StrEnum):
     SLOT_EDIT = "slot_edit_submit"
     SLOT_MOVE = "slot_move_submit"
     SLOT_REASSIGN = "slot_reassign_submit"
+    SLOT_CANCEL = "slot_cancel_submit"

@@ -1,10 +1,8 @@
-"""Making text people typed inert in Slack, and the small formatting helpers views share."""
+"""Making text people typed inert in Slack, and mentions. (Dates: bot/slack/views/common.when.)"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 _BROADCAST = re.compile(r"@(here|channel|everyone)", re.IGNORECASE)
 # A word joiner after "@" keeps "@here" readable but stops it ever becoming a broadcast.
@@ -25,8 +23,3 @@ def plain(text: str) -> str:
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
-
-
-def when(moment: datetime, tz: ZoneInfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"

@@ -16,7 +16,8 @@ from bot.access.service import AccountInfo, Listing, RequestView, Result
 from bot.access.totp import Code
 from bot.access.vault import Secret
 from bot.slack.access_ids import AccessAction, AccessCallback
-from bot.slack.text import inert, mention, when
+from bot.slack.text import inert, mention
+from bot.slack.views.common import when
 
 Block = dict[str, Any]
 Message = tuple[str, list[Block]]
@@ -143,13 +144,13 @@ REFUSALS: dict[Reason, str] = {
 OUTCOME = {"granted": "approved", "denied": "denied", "break_glass": "used break-glass on"}
 
 
-def refusal(result: Result, tz: ZoneInfo) -> str:
+def refusal(result: Result, tz: ZoneInfo, *, now: datetime) -> str:
     reason = result.decision.reason or Reason.OK
     text = REFUSALS.get(reason, "That can't be done. Nothing was changed.")
     if reason is Reason.ALREADY_DECIDED and result.request is not None:
         done = OUTCOME.get(result.decided_outcome, "decided")
         at = result.request.decided_at
-        moment = f" at {when(at, tz)}" if at else ""
+        moment = f" at {when(at, tz, now)}" if at else ""
         return (
             f"{mention(result.decided_by)} already {done} #{result.request.id}{moment}. "
             "Nothing was changed."
@@ -170,15 +171,15 @@ def refusal(result: Result, tz: ZoneInfo) -> str:
 # --- requests, for approvers and for the requester ------------------------------------------
 
 
-def _about(request: RequestView, tz: ZoneInfo) -> str:
+def _about(request: RequestView, tz: ZoneInfo, *, now: datetime) -> str:
     return (
         f"{mention(request.requester)} asks for *{inert(request.account)}* for "
-        f"*{format_duration(request.duration)}* (asked {when(request.requested_at, tz)})\n"
+        f"*{format_duration(request.duration)}* (asked {when(request.requested_at, tz, now)})\n"
         f"Reason: {inert(request.reason)}"
     )
 
 
-def status_line(request: RequestView, tz: ZoneInfo) -> str:
+def status_line(request: RequestView, tz: ZoneInfo, *, now: datetime) -> str:
     at = request.decided_at
     if request.status is Status.PENDING:
         if request.approvals_needed > 1:
@@ -188,29 +189,29 @@ def status_line(request: RequestView, tz: ZoneInfo) -> str:
     if request.status is Status.DENIED:
         return (
             f":no_entry: Denied by {mention(request.decided_by)}"
-            f"{f' at {when(at, tz)}' if at else ''}: {inert(request.deny_reason)}"
+            f"{f' at {when(at, tz, now)}' if at else ''}: {inert(request.deny_reason)}"
         )
     if request.status is Status.EXPIRED:
         return ":hourglass: Expired: nobody answered within 24 hours."
     how = "Break-glass by" if request.break_glass else "Approved by"
-    approved = f"{how} {mention(request.decided_by)}{f' at {when(at, tz)}' if at else ''}"
+    approved = f"{how} {mention(request.decided_by)}{f' at {when(at, tz, now)}' if at else ''}"
     if request.status is Status.ACTIVE and request.ends_at:
-        return f":white_check_mark: {approved}; active until {when(request.ends_at, tz)}."
+        return f":white_check_mark: {approved}; active until {when(request.ends_at, tz, now)}."
     if request.status is Status.REVOKED:
         who = mention(request.ended_by) if request.ended_by else "someone"
-        ended = f" at {when(request.ended_at, tz)}" if request.ended_at else ""
+        ended = f" at {when(request.ended_at, tz, now)}" if request.ended_at else ""
         return f":white_check_mark: {approved}. Revoked by {who}{ended}."
-    ended_at = f" {when(request.ends_at, tz)}" if request.ends_at else ""
+    ended_at = f" {when(request.ends_at, tz, now)}" if request.ends_at else ""
     return f":white_check_mark: {approved}. Ended{ended_at}."
 
 
-def approver_message(request: RequestView, tz: ZoneInfo) -> Message:
+def approver_message(request: RequestView, tz: ZoneInfo, *, now: datetime) -> Message:
     text = (
         f"Access request #{request.id}: {inert(request.account)} for {mention(request.requester)}"
     )
     blocks = [
-        section(f"*Access request #{request.id}*\n{_about(request, tz)}"),
-        context(status_line(request, tz)),
+        section(f"*Access request #{request.id}*\n{_about(request, tz, now=now)}"),
+        context(status_line(request, tz, now=now)),
     ]
     if request.status is Status.PENDING:
         value = str(request.id)
@@ -224,14 +225,16 @@ def approver_message(request: RequestView, tz: ZoneInfo) -> Message:
     return text, blocks
 
 
-def requester_message(request: RequestView, tz: ZoneInfo, *, break_glass: bool = False) -> Message:
+def requester_message(
+    request: RequestView, tz: ZoneInfo, *, now: datetime, break_glass: bool = False
+) -> Message:
     text = f"Your access request #{request.id} for {inert(request.account)}"
     blocks = [
         section(
             f"*Your access request #{request.id}*: *{inert(request.account)}* for "
             f"{format_duration(request.duration)}\nReason: {inert(request.reason)}"
         ),
-        context(status_line(request, tz)),
+        context(status_line(request, tz, now=now)),
     ]
     if break_glass and request.status is Status.PENDING:
         blocks.append(
@@ -249,12 +252,12 @@ def requester_message(request: RequestView, tz: ZoneInfo, *, break_glass: bool =
     return text, blocks
 
 
-def grant_message(request: RequestView, tz: ZoneInfo) -> Message:
+def grant_message(request: RequestView, tz: ZoneInfo, *, now: datetime) -> Message:
     """The grantee's DM: Reveal while active; the same message, without it, afterwards."""
     text = f"Access #{request.id} to {inert(request.account)}"
     blocks = [
         section(f"*Access #{request.id}* to *{inert(request.account)}*"),
-        context(status_line(request, tz)),
+        context(status_line(request, tz, now=now)),
     ]
     if request.status is Status.ACTIVE:
         blocks.append(
@@ -278,11 +281,12 @@ def decided_notice(request: RequestView, tz: ZoneInfo) -> str:
     return f"Your access request #{request.id} for {inert(request.account)} was approved."
 
 
-def break_glass_alert(request: RequestView, reason: str, tz: ZoneInfo) -> str:
+def break_glass_alert(request: RequestView, reason: str, tz: ZoneInfo, *, now: datetime) -> str:
+    until = when(request.ends_at, tz, now) if request.ends_at else "?"
     return (
         f":rotating_light: {mention(request.requester)} used *break-glass* on access request "
         f"#{request.id} for {inert(request.account)} ({format_duration(request.duration)}, "
-        f"until {when(request.ends_at, tz) if request.ends_at else '?'}). Reason: {inert(reason)}"
+        f"until {until}). Reason: {inert(reason)}"
     )
 
 
@@ -442,13 +446,14 @@ def set_secret_modal(account: AccountInfo) -> dict[str, Any]:
 
 
 def reveal_modal(
-    request: RequestView, secret: Secret, code: Code | None, tz: ZoneInfo
+    request: RequestView, secret: Secret, code: Code | None, tz: ZoneInfo, *, now: datetime
 ) -> dict[str, Any]:
     """The only place a secret is ever rendered. private_metadata holds the grant id only."""
+    until = when(request.ends_at, tz, now) if request.ends_at else "?"
     blocks: list[Block] = [
         context(
-            f"*{inert(request.account)}* · access #{request.id} until "
-            f"{when(request.ends_at, tz) if request.ends_at else '?'}. Don't copy it into Slack."
+            f"*{inert(request.account)}* · access #{request.id} until {until}. "
+            "Don't copy it into Slack."
         ),
         {"type": "section", "text": {"type": "mrkdwn", "text": "*Password*"}},
         {
@@ -490,24 +495,24 @@ def notice_modal(title: str, text: str) -> dict[str, Any]:
 # --- lists, the audit, App Home, the job's notices ------------------------------------------
 
 
-def _line(request: RequestView, tz: ZoneInfo, now: datetime) -> str:
+def _line(request: RequestView, tz: ZoneInfo, *, now: datetime) -> str:
     head = f"`#{request.id}` *{inert(request.account)}*"
     if request.status is Status.ACTIVE and request.ends_at:
         left = format_duration(request.ends_at - now)
-        return f"{head} · active, {left} left (until {when(request.ends_at, tz)})"
+        return f"{head} · active, {left} left (until {when(request.ends_at, tz, now)})"
     if request.status is Status.PENDING:
-        since = when(request.requested_at, tz)
+        since = when(request.requested_at, tz, now)
         return f"{head} · pending since {since} · {format_duration(request.duration)}"
     return f"{head} · {request.status.value}"
 
 
-def list_message(listing: Listing, tz: ZoneInfo, now: datetime) -> Message:
+def list_message(listing: Listing, tz: ZoneInfo, *, now: datetime) -> Message:
     blocks: list[Block] = []
-    mine = [_line(r, tz, now) for r in listing.mine]
+    mine = [_line(r, tz, now=now) for r in listing.mine]
     blocks.append(section("*Your requests and grants*\n" + ("\n".join(mine) or "None yet.")))
     if listing.approver:
         waiting = [
-            f"{_line(r, tz, now)} · {mention(r.requester)}: {inert(r.reason)[:200]}"
+            f"{_line(r, tz, now=now)} · {mention(r.requester)}: {inert(r.reason)[:200]}"
             for r in listing.waiting
         ]
         blocks.append(
@@ -516,16 +521,16 @@ def list_message(listing: Listing, tz: ZoneInfo, now: datetime) -> Message:
     return "Your access requests", blocks
 
 
-def _audit_line(e: AuditEntry, tz: ZoneInfo) -> str:
+def _audit_line(e: AuditEntry, tz: ZoneInfo, *, now: datetime) -> str:
     who = mention(e.actor) if e.actor.startswith(("U", "W")) else inert(e.actor)
-    parts = [f"`{e.seq}` {when(e.at, tz)}", f"*{e.kind}*", who]
+    parts = [f"`{e.seq}` {when(e.at, tz, now)}", f"*{e.kind}*", who]
     parts += [inert(e.account)] * bool(e.account) + [f"#{e.request_id}"] * bool(e.request_id)
     parts += [inert(e.detail[:120])] * bool(e.detail)
     return " · ".join(parts)
 
 
-def audit_message(entries: Sequence[AuditEntry], tz: ZoneInfo) -> Message:
-    lines = [_audit_line(e, tz) for e in entries]
+def audit_message(entries: Sequence[AuditEntry], tz: ZoneInfo, *, now: datetime) -> Message:
+    lines = [_audit_line(e, tz, now=now) for e in entries]
     blocks: list[Block] = []
     chunk: list[str] = []
     for line in lines:
@@ -541,23 +546,23 @@ def audit_message(entries: Sequence[AuditEntry], tz: ZoneInfo) -> Message:
     return "Access audit", [header, *(blocks or [section("No events.")])][:50]
 
 
-def home_blocks(listing: Listing, tz: ZoneInfo, now: datetime) -> list[Block]:
+def home_blocks(listing: Listing, tz: ZoneInfo, *, now: datetime) -> list[Block]:
     blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": "Access"}}]
     active = [r for r in listing.mine if r.status is Status.ACTIVE]
     for grant in active[:5]:
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": _line(grant, tz, now)},
+                "text": {"type": "mrkdwn", "text": _line(grant, tz, now=now)},
                 "accessory": button("Reveal", AccessAction.REVEAL, str(grant.id), "primary"),
             }
         )
     pending = [r for r in listing.mine if r.status is Status.PENDING]
     if pending:
-        blocks.append(section("\n".join(_line(r, tz, now) for r in pending[:5])))
+        blocks.append(section("\n".join(_line(r, tz, now=now) for r in pending[:5])))
     if listing.approver:
         waiting = [r for r in listing.waiting if r.status is Status.PENDING]
-        lines = [f"{_line(r, tz, now)} · {mention(r.requester)}" for r in waiting[:10]]
+        lines = [f"{_line(r, tz, now=now)} · {mention(r.requester)}" for r in waiting[:10]]
         blocks.append(
             section("*Waiting for you*\n" + ("\n".join(lines) or "Nothing waits for you."))
         )
@@ -566,8 +571,8 @@ def home_blocks(listing: Listing, tz: ZoneInfo, now: datetime) -> list[Block]:
     return blocks
 
 
-def ending_soon_text(request: RequestView, tz: ZoneInfo) -> str:
-    end = when(request.ends_at, tz) if request.ends_at else "soon"
+def ending_soon_text(request: RequestView, tz: ZoneInfo, *, now: datetime) -> str:
+    end = when(request.ends_at, tz, now) if request.ends_at else "soon"
     return f"Your access #{request.id} to {inert(request.account)} ends in 10 minutes ({end})."
 
 

@@ -278,6 +278,7 @@ def _slot_menu(slot_id: int, offset: int) -> Block:
             option("Edit…", "edit"),
             option("Move…", "move"),
             option("Reassign…", "reassign"),
+            option("Cancel…", "cancel"),
         ],
     }
 

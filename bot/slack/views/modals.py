@@ -89,7 +89,7 @@ def image_input() -> Block:
     }
 
 
-def _about(item: DigestItem, tz: ZoneInfo, now: datetime) -> str:
+def about_slot(item: DigestItem, tz: ZoneInfo, now: datetime) -> str:
     where = item.platform.label + (f" @{escape(item.account)}" if item.account else "")
     return f"*{escape(item.topic)}* · {where}\nDue `{when(item.due_at, tz, now)}`"
 
@@ -105,7 +105,7 @@ def draft_modal(
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(_about(item, tz, now)),
+            section(about_slot(item, tz, now)),
             _input("text", "The post, as it should read", multiline=True, optional=False),
             _input("link", "Link", multiline=False, optional=True),
             _input(
@@ -131,7 +131,7 @@ def hand_back_modal(
         "submit": {"type": "plain_text", "text": "Hand back"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            section(_about(item, tz, now)),
+            section(about_slot(item, tz, now)),
             _input(
                 "reason",
                 "Why can't you do it?",

@@ -21,7 +21,7 @@ from bot.schedule.changes import (
     SlotFormDefaults,
 )
 from bot.slack.ids import Callback, parse_id
-from bot.slack.views.common import Block
+from bot.slack.views.common import Block, context, escape, mention, section, when
 
 MAX_OPTIONS = 100  # a static select's limit
 MAX_OPTION_TEXT = 75
@@ -81,13 +81,20 @@ def _input(block_id: str, label: str, element: Block, *, optional: bool = False)
     }
 
 
-def _modal(callback: Callback, title: str, submit: str, blocks: list[Block], meta: str) -> Block:
+def _modal(
+    callback: Callback,
+    title: str,
+    submit: str,
+    blocks: list[Block],
+    meta: str,
+    close: str = "Cancel",
+) -> Block:
     return {
         "type": "modal",
         "callback_id": callback.value,
         "title": _text(title[:24]),
         "submit": _text(submit),
-        "close": _text("Cancel"),
+        "close": _text(close),
         "private_metadata": meta,
         "blocks": blocks,
     }
@@ -195,4 +202,27 @@ def reassign_modal(slot: SlotFormDefaults, offset: int) -> Block:
         "Reassign",
         [_input(CONTRIBUTOR, "Who writes it", picker)],
         form_metadata(slot.slot_id, offset),
+    )
+
+
+def cancel_slot_modal(slot: SlotFormDefaults, tz: ZoneInfo, now: datetime, offset: int) -> Block:
+    """Cancel… asks first, as a form: what goes, and how to bring it back."""
+    about = (
+        f"*{escape(slot.topic)}* · {slot.platform.label} · {escape(slot.department)}\n"
+        f"Due `{when(slot.due_at, tz, now)}` · written by {mention(slot.contributor_id)}"
+    )
+    blocks = [
+        section(about),
+        context(
+            "Its contributor won't be reminded of it any more, and it leaves the schedule. "
+            "I'll send you a message with *Restore* in case you change your mind."
+        ),
+    ]
+    return _modal(
+        Callback.SLOT_CANCEL,
+        f"Cancel #{slot.slot_id}?",
+        "Cancel the post",
+        blocks,
+        form_metadata(slot.slot_id, offset),
+        close="Keep it",
     )
