@@ -89,6 +89,7 @@ ACTIONS: dict[Action | AccessAction, Listener] = {
     AccessAction.REVEAL: Listener(work=access_command.reveal),
     AccessAction.REFRESH: Listener(work=access_command.refresh),
     AccessAction.BREAK_GLASS: Listener(work=access_command.open_break_glass),
+    AccessAction.REVOKE: Listener(work=access_command.revoke),
     Action.HOME_MONTH: Listener(work=home.show_month),
     Action.SLOT_ADD: Listener(work=home.open_add),
     Action.SLOT_MENU: Listener(work=home.open_slot_menu),

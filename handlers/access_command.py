@@ -183,6 +183,12 @@ def approve(
     _on_click(body, client, context, respond, flows.approve, opens=False)
 
 
+def revoke(
+    body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
+) -> None:
+    _on_click(body, client, context, respond, flows.revoke, opens=False)
+
+
 def open_deny(
     body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:

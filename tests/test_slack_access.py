@@ -578,3 +578,41 @@ def test_a_malformed_vault_key_stops_start_up_without_echoing_it(env, monkeypatc
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "VAULT_KEYS" in err and "key 2 of 2" in err
     assert "not-a-real-key-xyz" not in err and KEY not in err
+
+
+def test_revoke_buttons_ask_first_and_check_who_clicked(env, org, served: Served):
+    """Once granted, the approvers' copy offers Revoke and the grantee's DM "I'm done": both
+    confirm first, and only those `revoke` allows may use them."""
+    _set_secret(served)
+    request_id = _request(served, "U0ALICE", "linkedin:acme")
+    _approve(served, "U0OVERALL", request_id)
+    grant = _grant_dm(served, "U0ALICE")
+    mine = {
+        e["action_id"]: e for b in grant.blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    assert mine["access_revoke"]["confirm"]["confirm"]["text"] == "End access"
+    updated = [
+        c
+        for c in served.fake.calls_to("chat.update")
+        if "access_revoke" in json.dumps(c.blocks) and "Access request" in c["text"]
+    ]
+    assert updated, "the approvers' copy offers Revoke once granted"
+    [revoke] = [
+        e
+        for b in updated[-1].blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "access_revoke"
+    ]
+    assert revoke["style"] == "danger" and revoke["confirm"]["title"]["type"] == "plain_text"
+
+    assert "only revoke your own" in _click_reply(served, "U0BOB", "access_revoke", revoke["value"])
+    with served.runtime.session() as session:
+        assert session.get(AccessRequest, request_id).status == "active"
+    said = _click_reply(served, "U0ALICE", "access_revoke", mine["access_revoke"]["value"])
+    assert "is revoked" in said
+    with served.runtime.session() as session:
+        assert session.get(AccessRequest, request_id).status == "revoked"
+    assert "revoked" in _audit_kinds(served)
+    forged = _click_reply(served, "U0ALICE", "access_revoke", "99999999999999999999")
+    assert "no request with that number" in forged

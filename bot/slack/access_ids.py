@@ -11,6 +11,7 @@ class AccessAction(StrEnum):
     REVEAL = "access_reveal"
     REFRESH = "access_refresh"
     BREAK_GLASS = "access_break_glass"
+    REVOKE = "access_revoke"
 
 
 class AccessCallback(StrEnum):

@@ -17,7 +17,7 @@ from bot.access.totp import Code
 from bot.access.vault import Secret
 from bot.slack.access_ids import AccessAction, AccessCallback
 from bot.slack.text import inert, mention
-from bot.slack.views.common import when
+from bot.slack.views.common import button, confirm, when
 
 Block = dict[str, Any]
 Message = tuple[str, list[Block]]
@@ -56,18 +56,6 @@ def section(text: str) -> Block:
 
 def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:MAX_SECTION]}]}
-
-
-def button(text: str, action: AccessAction, value: str, style: str | None = None) -> Block:
-    element: Block = {
-        "type": "button",
-        "action_id": action.value,
-        "text": {"type": "plain_text", "text": text},
-        "value": value,
-    }
-    if style:
-        element["style"] = style
-    return element
 
 
 def actions(block_id: str, *elements: Block) -> Block:
@@ -213,8 +201,8 @@ def approver_message(request: RequestView, tz: ZoneInfo, *, now: datetime) -> Me
         section(f"*Access request #{request.id}*\n{_about(request, tz, now=now)}"),
         context(status_line(request, tz, now=now)),
     ]
+    value = str(request.id)
     if request.status is Status.PENDING:
-        value = str(request.id)
         blocks.append(
             actions(
                 f"access_{request.id}",
@@ -222,7 +210,25 @@ def approver_message(request: RequestView, tz: ZoneInfo, *, now: datetime) -> Me
                 button("Deny", AccessAction.DENY, value, "danger"),
             )
         )
+    elif request.status is Status.ACTIVE:
+        blocks.append(actions(f"access_{request.id}", _revoke(request, "Revoke")))
     return text, blocks
+
+
+def _revoke(request: RequestView, label: str) -> Block:
+    """Ends a grant before its time: asked first, as nothing brings it back."""
+    return button(
+        label,
+        AccessAction.REVOKE,
+        str(request.id),
+        "danger",
+        ask=confirm(
+            f"End access #{request.id}?",
+            f"Reveal stops working for {request.account} at once; a new request is needed "
+            "to see it again. The audit records who ended it.",
+            "End access",
+        ),
+    )
 
 
 def requester_message(
@@ -267,6 +273,7 @@ def grant_message(request: RequestView, tz: ZoneInfo, *, now: datetime) -> Messa
             actions(
                 f"access_reveal_{request.id}",
                 button("Reveal", AccessAction.REVEAL, str(request.id), "primary"),
+                _revoke(request, "I'm done: end it now"),
             )
         )
     return text, blocks
