@@ -83,8 +83,13 @@ def _verify(settings: Settings, name: str, method: str, call: Callable[[], Any])
         raise ConfigError(_unreachable(settings, exc)) from None
 
 
+def connection_reason(exc: OSError) -> str:
+    """What went wrong reaching Slack, in a few words (URLError's reason, the OS's words)."""
+    return str(getattr(exc, "reason", None) or exc.strerror or type(exc).__name__)
+
+
 def _unreachable(settings: Settings, exc: OSError) -> str:
-    reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
+    reason = connection_reason(exc)
     if settings.slack_api_url == SLACK_API_URL:
         return f"Slack could not be reached ({reason}): check this machine's network or proxy."
     return (

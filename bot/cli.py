@@ -17,7 +17,6 @@ from bot.logs import configure
 from bot.text import capped
 
 if TYPE_CHECKING:
-    from bot.nudges.service import Unreminded
     from bot.runtime import Runtime
     from bot.schedule.timing import Month
 
@@ -389,69 +388,10 @@ def _schedule_import(runtime: Runtime, path: Path, *, strict: bool = False) -> i
 
 
 def _print_too_late(runtime: Runtime, slot_ids: tuple[int, ...]) -> None:
-    """The new posts no reminder can reach in time, said now and told to their coordinators
-    in Slack, judged by each contributor's own timezone. When Slack can't be asked, judged by
-    the timezones last read from it, and told by the next `reminders` run."""
-    from bot.nudges.service import soon_enough_to_matter, unreachable_as_remembered
-    from bot.schedule.service import local_time
+    from bot.too_late_cli import too_late_lines
 
-    with runtime.session() as session:
-        directory = runtime.organisation(session)
-        if not soon_enough_to_matter(session, slot_ids, runtime.now()):
-            return
-    try:
-        hopeless, told = _tell_too_late(runtime, slot_ids)
-        unseen: set[str] = set()
-    except ConfigError as exc:
-        with runtime.session() as session:
-            hopeless, unseen = unreachable_as_remembered(session, slot_ids, runtime.now())
-        told = (
-            f"their coordinators are told in Slack by the next `reminders` run ({exc})"
-            if hopeless or unseen
-            else ""
-        )
-    if hopeless:
-        print(
-            f"  {len(hopeless)} post(s) too close to the due time for a reminder to reach the"
-            " contributor in their waking hours:"
-        )
-        lines = [
-            f"#{h.slot_id} due {local_time(h.due_at, directory.timezone)} for {h.contributor_id}"
-            f" ({directory.departments.get(h.department_id, '?')})"
-            for h in hopeless
-        ]
-        for line in capped(lines, noun="posts"):
-            print(f"  not reminded: {line}")
-    if unseen:
-        people = ", ".join(sorted(unseen)[:10]) + (" …" if len(unseen) > 10 else "")
-        print(
-            f"  {len(unseen)} contributor(s) whose timezone Slack has not told us yet were taken"
-            f" to be in {directory.timezone.key}: {people}"
-        )
-    if told:
-        print(f"  ({told})")
-
-
-def _tell_too_late(runtime: Runtime, slot_ids: tuple[int, ...]) -> tuple[list[Unreminded], str]:
-    """report_too_late through Slack; a ConfigError when Slack can't be reached or refuses
-    the token (before anything is sent)."""
-    from bot.app import make_client, verify_bot_token
-    from bot.flows.reminders import report_too_late
-    from bot.slack.context import SlackContext
-
-    verify_bot_token(runtime.settings)
-    try:
-        report = report_too_late(SlackContext(runtime, make_client(runtime.settings)), slot_ids)
-    except OSError as exc:  # Slack went away after answering auth.test
-        raise ConfigError(f"Slack could not be reached mid-way: {_reason(exc)}") from None
-    if not report.found:
-        return [], ""
-    if report.undelivered:
-        return list(report.found), (
-            f"{report.undelivered} coordinator message(s) about them did not go through or are"
-            " in doubt: the log says which"
-        )
-    return list(report.found), "their coordinators have been told in Slack"
+    for line in too_late_lines(runtime, slot_ids):
+        print(f"  {line}")
 
 
 def _schedule_generate(runtime: Runtime, year: int) -> int:
@@ -527,7 +467,7 @@ def _jobs_list() -> int:
 
 
 def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
-    from bot.app import make_client, verify_bot_token
+    from bot.app import connection_reason, make_client, verify_bot_token
     from jobs.registry import UnknownJob, all_jobs, run_job
 
     if name not in all_jobs():
@@ -540,7 +480,7 @@ def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
             )
     except OSError as exc:  # Slack went away mid-run
         raise ConfigError(
-            f"{name} stopped: Slack could not be reached mid-run ({_reason(exc)}); "
+            f"{name} stopped: Slack could not be reached mid-run ({connection_reason(exc)}); "
             "run it again once Slack answers: it picks up where this run stopped."
         ) from None
     print(f"{name}: {summary}")
@@ -570,10 +510,6 @@ def _one_line_when_slack_goes() -> Iterator[None]:
     finally:
         sdk.setLevel(level)
         jobs.removeFilter(gone)
-
-
-def _reason(exc: OSError) -> str:
-    return str(getattr(exc, "reason", None) or exc.strerror or type(exc).__name__)
 
 
 def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:

@@ -22,6 +22,7 @@ from bot.testing.clock import FixedClock
 from bot.testing.fake_slack import FakeSlack
 from bot.testing.slack_requests import SlackRequests
 from bot.testing.transcript import describe_call
+from bot.too_late_cli import too_late_lines
 
 DATA = Path(__file__).parent / "demo_data"
 SECRET = "demo-signing-secret"
@@ -153,19 +154,27 @@ def _play(fake: FakeSlack, workdir: Path, out: Path) -> list[str]:
         imported = import_schedule(
             session=session, text=csv_text, source=f"schedule-{month}.csv", now=clock()
         )
-    lines += [
-        "Operator: python -m bot org load organisation.toml",
-        *(f"    {line}" for line in summary.lines()),
-        f"Operator: python -m bot schedule import schedule-{month}.csv",
-        f"    {imported}",
-        "",
-    ]
-
     app = build_app(runtime)
     server = make_http_server(app, runtime, host="127.0.0.1", port=0)
     threading.Thread(target=server.run, daemon=True).start()
     host, port = server.socket.getsockname()[:2]
     slack = SlackRequests(f"http://{host}:{port}/slack/events", SECRET, fake.base_url + "/response")
+    fake.reset()
+    # As `schedule import` does: posts no reminder can reach in time are named, and their
+    # coordinators told in Slack.
+    too_late = too_late_lines(runtime, imported.slot_ids)
+    lines += [
+        "Operator: python -m bot org load organisation.toml",
+        *(f"    {line}" for line in summary.lines()),
+        f"Operator: python -m bot schedule import schedule-{month}.csv",
+        f"    {imported}",
+        *(f"    {line}" for line in too_late),
+        "",
+    ]
+    for call in fake.calls:
+        if call.method != "auth.test":
+            lines.extend(describe_call(call, names))
+    lines.append("")
     fake.reset()
 
     def at(days: int, hour: int, minute: int = 0, tz: ZoneInfo = london) -> datetime:

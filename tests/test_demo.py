@@ -23,6 +23,12 @@ def test_demo_prints_a_month_and_writes_its_files(tmp_path: Path, monkeypatch, c
     assert main(["demo", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "30 slots added" in printed
+    # Posts imported on their due day for Alice (New York) and Dev (Los Angeles), asleep until
+    # after noon London: named in the import summary, their coordinators told in Slack.
+    assert "2 post(s) too close to the due time" in printed
+    assert "for U0ALICE (Marketing)" in printed and "for U0DEV (People & Culture)" in printed
+    assert "(their coordinators have been told in Slack)" in printed
+    assert printed.count("post too close to the due time for a reminder.") == 2
     assert "Olivia looks at the whole month" in printed
     assert "Times are in your timezone (America/New_York)" in printed  # Alice
     assert "You can only see the schedules of your own departments" in printed
