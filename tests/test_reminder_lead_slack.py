@@ -430,3 +430,18 @@ def test_a_post_reassigned_too_late_is_sent_to_the_new_contributor_and_reported(
     served.idle()
     kinds = _kinds(served.runtime, slot.id)
     assert "assigned_too_late_reported" in kinds and "not_reminded" not in kinds
+
+
+def test_the_late_post_message_says_not_reminded_and_offers_remind_now(env, org, served: Served):
+    _import(served.runtime, "Marketing,2027-01-15T11:00,linkedin,Never reminded,U0BOB\n")
+    assert main(["jobs", "run", "escalations", "--at", "2027-01-15T12:05:00+00:00"]) == 0
+    [late] = [
+        c
+        for c in served.fake.calls_to("chat.postMessage")
+        if c["channel"] == "U0MKTLEAD" and "late with no draft" in c["text"]
+    ]
+    rendered = json.dumps(late["blocks"], ensure_ascii=False)
+    assert "Never reminded" in rendered and ":no_bell: *not reminded*" in rendered
+    assert ":bell: reminded" not in rendered
+    labels = [e["text"]["text"] for e in _elements(late["blocks"]) if e.get("text")]
+    assert "Remind now" in labels and "Remind again" not in labels

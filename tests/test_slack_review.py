@@ -599,3 +599,14 @@ def test_a_replaced_version_no_longer_shows_in_review(env, org, served: Served):
     v2 = next(line for text in lines for line in text.split("\n") if "* v2 " in line)
     assert "replaced by v2" in v1 and "in review" not in v1
     assert "in review" in v2
+    # The schedule shows the post once, in review (as v2 is), with no trace of v1 being so.
+    served.slack.command("U0MKTLEAD", "schedule 2027-02")
+    [schedule] = served.fake.wait_for("response_url")
+    rows = [
+        line
+        for b in schedule["blocks"]
+        if b["type"] == "section"
+        for line in b["text"]["text"].split("\n")
+        if "Launch post" in line
+    ]
+    assert len(rows) == 1 and "_in review_" in rows[0] and "v1" not in rows[0]
