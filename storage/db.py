@@ -27,6 +27,7 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_transaction_first)
         return engine
     # hide_parameters: database errors must never carry draft text (or anything else) into logs.
     return create_engine(
@@ -90,6 +91,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_transaction_first(connection: Any, _name: str) -> None:
+    """The driver opens SQLite's transaction only at the first INSERT/UPDATE/DELETE, so a
+    savepoint that comes first opens it instead, and releasing that savepoint commits it on
+    its own: what the unit of work does next could then fail without undoing it. Open the
+    transaction first (deferred: the lock is taken by the first write, as before)."""
+    driver = connection.connection.dbapi_connection
+    if driver is not None and not driver.in_transaction:
+        driver.execute("BEGIN")
 
 
 @contextmanager

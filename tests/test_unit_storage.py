@@ -11,8 +11,10 @@ from alembic.migration import MigrationContext
 from sqlmodel import Session, SQLModel, select
 
 from bot.runtime import Runtime
+from storage.db import session_scope
 from storage.models import JobRun, SlackUser
 from storage.repositories import people
+from storage.repositories.once import added_once
 
 
 def test_migrations_match_the_models(runtime: Runtime):
@@ -83,3 +85,17 @@ def test_opening_home_keeps_a_known_timezone(runtime: Runtime):
     assert known is not None and known.tz == "Asia/Tokyo" and known.fetched_at == at
     assert known.home_opened_at == at + timedelta(hours=1)
     assert fresh is not None and fresh.tz is None and fresh.fetched_at == people.NEVER
+
+
+def test_a_savepoint_first_in_a_transaction_is_undone_with_it(runtime: Runtime):
+    """`added_once` writes in a savepoint; when it is the transaction's first write and the
+    transaction then fails, the row goes too: nothing is half done (on SQLite, releasing a
+    savepoint that opened the transaction used to commit it on its own)."""
+    at = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
+    with pytest.raises(RuntimeError), session_scope(runtime.engine) as session:
+        assert added_once(session, JobRun(name="first", scheduled_for=at, started_at=at))
+        session.add(JobRun(name="second", scheduled_for=at, started_at=at))
+        session.flush()
+        raise RuntimeError("the rest of the unit of work failed")
+    with Session(runtime.engine) as session:
+        assert session.exec(select(JobRun)).all() == []
