@@ -75,8 +75,7 @@ def open_request(session: Session, account_id: int, requester: str) -> AccessReq
 def request(session: Session, request_id: int, *, lock: bool = False) -> AccessRequest | None:
     """With lock, decisions on one request queue up until this transaction ends: PostgreSQL
     holds the row (FOR UPDATE); SQLite, which has no row locks, takes its write lock with a
-    no-op update, which also opens the transaction, so what follows is read and written as
-    one unit (otherwise SQLite commits a first savepoint on its own)."""
+    no-op update, so what follows is read and written as one unit."""
     query = select(AccessRequest).where(AccessRequest.id == request_id)
     if lock:
         query = query.with_for_update()
