@@ -126,11 +126,10 @@ def plan_reminder(
     planned_for: datetime | None = None,
 ) -> Plan:
     """What to do for one slot now (`planned_for`: the moment an earlier plan chose for this
-    visit, if any). After downtime only the latest missed stage is sent (the
-    earlier ones are superseded), none if the next stage is close anyway, and a catch-up waits
-    for the morning rather than wake anyone. Nothing is sent inside the lead time: a reminder
-    then would leave no time to act, except by a run that fires a moment after the moment
-    planned for it."""
+    visit, if any). After downtime only the latest missed stage is sent (the earlier ones are
+    superseded), none if the next stage is close anyway, and a catch-up waits for the morning
+    rather than wake anyone. Nothing is sent inside the lead time, where a reminder would
+    leave no time to act, except by a run that fires a moment after the moment planned."""
     run_late = (
         planned_for is not None
         and timedelta(0) <= now - planned_for <= LATE_RUN
