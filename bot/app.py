@@ -200,6 +200,10 @@ def make_http_server(app: App, runtime: Runtime, *, host: str, port: int) -> Any
         )
     except OSError as exc:
         raise ConfigError(_cannot_listen(exc, host=host, port=port)) from None
+    except ValueError:  # waitress: "Invalid host/port specified."
+        raise ConfigError(
+            f"--host {host!r} is not an address of this machine: use 0.0.0.0 or 127.0.0.1."
+        ) from None
 
 
 def _cannot_listen(exc: OSError, *, host: str, port: int) -> str:

@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
 from bot.text import capped
@@ -248,6 +250,7 @@ def _month(text: str) -> Month:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
         if args.command == "vault" and args.vault_command == "new-key":
             from bot.access.vault import new_key
@@ -266,6 +269,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"socialbot: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            "socialbot: interrupted: what was not finished was rolled back (each change is one"
+            " transaction); run the command again to finish it",
+            file=sys.stderr,
+        )
+        return 130
+    except DBAPIError as exc:  # the database refused work it had allowed at start-up
+        from sqlalchemy.engine import make_url
+
+        from storage.db import explain
+
+        where = make_url(settings.database_url) if settings else make_url("sqlite://")
+        print(f"socialbot: DATABASE_URL: {explain(where, exc)}.", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder given on the command line
+        print(f"socialbot: {_os_problem(exc)}", file=sys.stderr)
+        return 2
+
+
+def _os_problem(exc: OSError) -> str:
+    what = exc.strerror or type(exc).__name__
+    if exc.filename:
+        return f"{exc.filename}: {what}: check the path, and that this user may write there"
+    return f"{what}: {exc}"
 
 
 def _print_manifest(http_url: str | None) -> int:
@@ -468,16 +496,19 @@ def _jobs_list() -> int:
 
 def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
     from bot.app import connection_reason, make_client, verify_bot_token
+    from bot.organisation.directory import NoOrganisation
     from jobs.registry import UnknownJob, all_jobs, run_job
 
     if name not in all_jobs():
         raise ConfigError(str(UnknownJob(name)))
     verify_bot_token(runtime.settings)  # Slack unreachable or the token refused: one line
     try:
-        with _one_line_when_slack_goes():
+        with _said_once():
             summary = run_job(
                 name, runtime=runtime, client=make_client(runtime.settings), at=at or runtime.now()
             )
+    except NoOrganisation as exc:
+        raise ConfigError(f"{name} did nothing: {exc}") from None
     except OSError as exc:  # Slack went away mid-run
         raise ConfigError(
             f"{name} stopped: Slack could not be reached mid-run ({connection_reason(exc)}); "
@@ -487,29 +518,32 @@ def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
     return 0
 
 
-class _SlackGone(logging.Filter):
+class _SaidByMain(logging.Filter):
+    """The job's log lines that the one line `main` prints would only repeat."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(getattr(record, "detail", "")).startswith("Slack:")
+        slack_gone = str(getattr(record, "detail", "")).startswith("Slack:")
+        return not slack_gone and getattr(record, "outcome", "") != "skipped"
 
 
 @contextmanager
-def _one_line_when_slack_goes() -> Iterator[None]:
-    """At the command line, Slack going away mid-run is said once, by the line `main` prints:
-    the SDK's own error lines and the job's "failed" log line would only repeat it. Whatever
-    else is logged (what was sent, what is in doubt) still is."""
-    sdk, jobs, gone = (
+def _said_once() -> Iterator[None]:
+    """At the command line, a job stopped by Slack going away, or with no organisation loaded,
+    is said once, by the line `main` prints: the SDK's own error lines and the job's log line
+    would only repeat it. Whatever else is logged (what was sent, what is in doubt) still is."""
+    sdk, jobs, said = (
         logging.getLogger("slack_sdk"),
         logging.getLogger("socialbot.jobs"),
-        _SlackGone(),
+        _SaidByMain(),
     )
     level = sdk.level
     sdk.setLevel(logging.CRITICAL)
-    jobs.addFilter(gone)
+    jobs.addFilter(said)
     try:
         yield
     finally:
         sdk.setLevel(level)
-        jobs.removeFilter(gone)
+        jobs.removeFilter(said)
 
 
 def _serve(runtime: Runtime, *, scheduler: bool, host: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,8 +77,14 @@ class Settings(BaseSettings):
     @classmethod
     def _not_a_placeholder(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         name = info.field_name.upper() if info.field_name else ""
-        if value is not None and value.get_secret_value() == PLACEHOLDERS.get(name):
+        if value is None:
+            return value
+        secret = value.get_secret_value()
+        if secret == PLACEHOLDERS.get(name):
             raise ValueError("still the placeholder from .env.example")
+        if not secret.isascii() or not secret.isprintable() or " " in secret:
+            # e.g. an ellipsis or a space copied along with it: Slack's tokens are plain ASCII
+            raise ValueError("has a character no Slack token or secret has (a space, …)")
         return value
 
     @field_validator("slack_bot_token")
@@ -107,8 +114,13 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _api_url_shape(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("must be an http(s) URL")
+        parts = urlsplit(value)
+        try:
+            parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+        except ValueError:
+            raise ValueError("has a port that is not a number from 0 to 65535") from None
+        if parts.scheme not in ("https", "http") or not parts.hostname or " " in value:
+            raise ValueError("must be an http(s) URL with a host, like https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
 
     @field_validator("database_url")
@@ -122,6 +134,13 @@ class Settings(BaseSettings):
             raise ValueError("is not a database URL") from None
         if url.get_backend_name() not in {"sqlite", "postgresql"}:
             raise ValueError("must be a sqlite:// or postgresql:// URL")
+        if url.drivername not in {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}:
+            raise ValueError(
+                f"asks for the driver {url.get_driver_name()}, which socialbot does not ship:"
+                f" write {url.get_backend_name()}:// (socialbot uses psycopg 3 for PostgreSQL)"
+            )
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            raise ValueError("names no SQLite file (an in-memory database forgets everything)")
         if url.drivername == "postgresql":  # psycopg 3 is the driver we ship
             url = url.set(drivername="postgresql+psycopg")
         return url.render_as_string(hide_password=False)
@@ -161,6 +180,10 @@ def load_settings(**overrides: Any) -> Settings:
     """Read settings; a bad one becomes a ConfigError naming the variable, never its value."""
     try:
         return Settings(**overrides)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f".env is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again."
+        ) from None
     except ValidationError as exc:
         errors = exc.errors()
         names = [str(e["loc"][0]) if e["loc"] else "configuration" for e in errors]

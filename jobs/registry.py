@@ -9,6 +9,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
+from bot.organisation.directory import NoOrganisation
 from bot.runtime import Runtime
 from jobs.access_expiry import ACCESS_EXPIRY_JOB
 from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB
@@ -65,6 +66,11 @@ def run_job(name: str, *, runtime: Runtime, client: WebClient, at: datetime) -> 
         )
         with runtime.session() as session:
             repo.finish_run(session, run_id, outcome="failed", summary="", now=runtime.now())
+        raise
+    except NoOrganisation as exc:  # nothing to do until `org load`: said, not a traceback
+        log.warning("job skipped", extra={"job": name, "outcome": "skipped", "detail": str(exc)})
+        with runtime.session() as session:
+            repo.finish_run(session, run_id, outcome="skipped", summary="", now=runtime.now())
         raise
     except Exception:
         log.exception("job failed", extra={"job": name, "outcome": "failed"})

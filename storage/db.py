@@ -63,6 +63,18 @@ def explain(url: URL, exc: DBAPIError) -> str:
     """What a connection error means for the operator, naming host and database, not secrets."""
     detail = str(exc.orig)
     if url.get_backend_name() == "sqlite":
+        if "not a database" in detail:
+            return (
+                f"the file {url.database} is not a SQLite database (or is damaged): point"
+                " DATABASE_URL at socialbot's own file, or at a new one"
+            )
+        if "readonly" in detail:
+            return f"the SQLite file {url.database} is read-only for this user: make it writable"
+        if "locked" in detail:
+            return (
+                f"the SQLite file {url.database} stayed locked by another process for 30 s:"
+                " stop the other writer, or use PostgreSQL for several processes at once"
+            )
         return (
             f"cannot open the SQLite file {url.database} ({detail}): check that its folder "
             "exists and this user may write there"
@@ -79,6 +91,12 @@ def explain(url: URL, exc: DBAPIError) -> str:
         return f"nothing answers at {where}: start PostgreSQL or fix the host and port"
     if "password authentication failed" in detail or "no password supplied" in detail:
         return f"PostgreSQL at {where} refused user {url.username!r}: check the user and password"
+    if "permission denied" in detail or "read-only" in detail:
+        first = detail.strip().splitlines()[0]
+        return (
+            f"PostgreSQL at {where} refused user {url.username!r} a change ({first[:120]}):"
+            " grant it the rights on the database"
+        )
     if "timeout" in detail.lower():
         return f"PostgreSQL at {where} did not answer in time: check the network and firewall"
     first = detail.strip().splitlines()[0] if detail.strip() else type(exc.orig).__name__

@@ -302,3 +302,126 @@ def test_schedule_generate_refuses_a_year_out_of_range(env, org: Runtime, capsys
         from storage.models import Slot
 
         assert len(session.exec(select(Slot)).all()) == 5  # the fixture's only
+
+
+# --- found by trying harder: still one line each -------------------------------------------
+
+
+def test_an_env_file_that_is_not_utf8_is_one_line(monkeypatch, tmp_path, capsys):
+    for name in SLACK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes("SLACK_BOT_TOKEN=xoxb-caf\xe9\n".encode("latin-1"))
+    assert main(["jobs", "run", "reminders"]) == 2
+    assert ".env is not UTF-8 text" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxb-1-abc…"),  # an ellipsis copied along with it
+        ("SLACK_BOT_TOKEN", "xoxb-1-abc def"),
+        ("SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5\u200b"),
+    ],
+)
+def test_a_token_with_a_character_no_token_has_is_one_line(
+    env, monkeypatch, capsys, no_scheduler, name, value
+):
+    monkeypatch.setenv(name, value)
+    assert main(["worker"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"{name} is invalid (has a character no Slack token or secret has" in line
+    assert value not in line
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:abc/", "http://a b/api/", "http://[::1", "https:///api/"]
+)
+def test_a_malformed_slack_api_url_is_one_line(env, monkeypatch, capsys, no_scheduler, url):
+    monkeypatch.setenv("SLACK_API_URL", url)
+    assert main(["worker"]) == 2
+    assert "SLACK_API_URL is invalid" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg2://bot@127.0.0.1/socialbot", "driver psycopg2"),
+        ("sqlite://", "names no SQLite file"),
+        ("sqlite:///:memory:", "names no SQLite file"),
+    ],
+)
+def test_database_urls_that_would_fail_later_are_one_line(
+    env, monkeypatch, capsys, url: str, says: str
+):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["org", "load", "organisation.toml"]) == 2
+    assert says in one_line(capsys.readouterr().err)
+
+
+def test_a_file_that_is_not_a_database_is_one_line(env, monkeypatch, tmp_path, capsys):
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"These are my notes, not a database.\n" * 200)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{junk}")
+    assert main(["org", "load", "organisation.toml"]) == 2
+    assert f"the file {junk} is not a SQLite database" in one_line(capsys.readouterr().err)
+
+
+def test_a_database_from_a_newer_version_is_one_line(env, runtime: Runtime, capsys):
+    from sqlalchemy import text
+
+    with runtime.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'deadbeef0001'"))
+    assert main(["org", "load", "organisation.toml"]) == 2
+    assert "migrated by a newer version of socialbot" in one_line(capsys.readouterr().err)
+
+
+def test_database_refusals_during_work_are_one_line():
+    """What the database may refuse after start-up, explained (the CLI prints it as one line)."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from storage.db import explain
+
+    sqlite = make_url("sqlite:////srv/socialbot/socialbot.db")
+    for detail, says in [
+        ("attempt to write a readonly database", "is read-only for this user"),
+        ("database is locked", "stayed locked by another process"),
+    ]:
+        exc = OperationalError("UPDATE x", {}, sqlite3.OperationalError(detail))
+        assert says in explain(sqlite, exc)
+    postgres = make_url("postgresql+psycopg://reader@db:5432/socialbot")
+    exc = OperationalError("INSERT", {}, Exception("permission denied for table slot"))
+    assert "refused user 'reader' a change (permission denied for table slot)" in explain(
+        postgres, exc
+    )
+
+
+def test_a_job_run_before_org_load_is_one_line(env, fake_slack: FakeSlack, capsys):
+    assert main(["jobs", "run", "reminders", "--at", "2027-01-05T09:00:00+00:00"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "reminders did nothing: no organisation is loaded yet" in line
+    assert "org load" in line
+
+
+def test_an_output_folder_that_is_a_file_is_one_line(env, org: Runtime, tmp_path, capsys):
+    taken = tmp_path / "calendars"
+    taken.write_text("a file, not a folder")
+    assert main(["calendar", "export", "--out", str(taken)]) == 2
+    assert f"{taken}: File exists" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", ""])
+def test_a_host_that_is_no_address_is_one_line(env, capsys, no_scheduler, host: str):
+    assert main(["serve", "--host", host]) == 2
+    assert "--host" in one_line(capsys.readouterr().err)
+
+
+def test_ctrl_c_is_one_line(env, org: Runtime, monkeypatch, capsys):
+    def interrupted(*_args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("bot.cli._org_load", interrupted)
+    assert main(["org", "load", "organisation.toml"]) == 130
+    assert "interrupted: what was not finished was rolled back" in one_line(capsys.readouterr().err)
