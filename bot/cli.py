@@ -229,14 +229,23 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO-8601 date-time (e.g. 2027-01-05T09:00:00+00:00)"
         ) from None
+    if moment.year not in YEARS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not in a year from {YEARS.start} to {YEARS.stop - 1}: check the year"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-31") from None
+    if day.year not in YEARS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not in a year from {YEARS.start} to {YEARS.stop - 1}: check the year"
+        )
+    return day
 
 
 def _month(text: str) -> Month:

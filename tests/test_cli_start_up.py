@@ -425,3 +425,12 @@ def test_ctrl_c_is_one_line(env, org: Runtime, monkeypatch, capsys):
     monkeypatch.setattr("bot.cli._org_load", interrupted)
     assert main(["org", "load", "organisation.toml"]) == 130
     assert "interrupted: what was not finished was rolled back" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:00", "0001-01-01T00:00", "2207-01-05T09:00"])
+def test_a_job_run_at_an_impossible_year_is_refused(env, org: Runtime, capsys, at: str):
+    with pytest.raises(SystemExit) as exit_:
+        main(["jobs", "run", "escalations", "--at", at])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not in a year from 2000 to 2100" in err and "Traceback" not in err
