@@ -157,21 +157,21 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
-    def require_slack(self) -> None:
-        """Raise ConfigError unless the settings Slack needs to talk to us are present."""
-        for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
-            if getattr(self, name.lower()) is None:
-                raise ConfigError(f"{name} is not set: {HINTS[name]}.")
+    def _require(self, name: str) -> None:
+        if getattr(self, name.lower()) is None:
+            raise ConfigError(f"{name} is not set: {HINTS[name]}.")
 
     @property
     def bot_token(self) -> str:
-        self.require_slack()
+        """What we call Slack with: all `worker` and `jobs run` need."""
+        self._require("SLACK_BOT_TOKEN")
         assert self.slack_bot_token is not None
         return self.slack_bot_token.get_secret_value()
 
     @property
     def signing_secret(self) -> str:
-        self.require_slack()
+        """What proves a request came from Slack: `serve` needs it too."""
+        self._require("SLACK_SIGNING_SECRET")
         assert self.slack_signing_secret is not None
         return self.slack_signing_secret.get_secret_value()
 

@@ -23,7 +23,8 @@ def metrics_import(runtime: Runtime, paths: list[Path], account: str | None) -> 
     failed = 0
     for path in paths:
         if not path.is_file():
-            print(f"{path}: no such file; nothing was imported", file=sys.stderr)
+            what = "is a folder, not an export file" if path.is_dir() else "no such file"
+            print(f"{path}: {what}; nothing was imported", file=sys.stderr)
             failed += 1
             continue
         bar = _bar(path)

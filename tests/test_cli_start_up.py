@@ -434,3 +434,19 @@ def test_a_job_run_at_an_impossible_year_is_refused(env, org: Runtime, capsys, a
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert "is not in a year from 2000 to 2100" in err and "Traceback" not in err
+
+
+def test_the_worker_and_jobs_need_no_signing_secret(env, org: Runtime, monkeypatch, capsys):
+    """Only `serve` receives Slack's requests; a worker only calls Slack."""
+    monkeypatch.delenv("SLACK_SIGNING_SECRET")
+    assert main(["jobs", "run", "escalations", "--at", "2027-01-05T13:05:00+00:00"]) == 0
+    assert capsys.readouterr().out.startswith("escalations: ")
+    assert main(["serve"]) == 2
+    assert "SLACK_SIGNING_SECRET is not set" in one_line(capsys.readouterr().err)
+
+
+def test_metrics_import_of_a_folder_says_so(env, org: Runtime, tmp_path, capsys):
+    assert main(["metrics", "import", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path}: is a folder, not an export file; nothing was imported" in err
+    assert "Traceback" not in err
