@@ -16,6 +16,8 @@ from bot.nudges.service import file_for_reminders
 from bot.organisation.directory import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.schedule.status import SlotStatus
+from bot.schedule.timing import SCHEDULE_YEARS
+from bot.text import ECHO_LIMIT, SHOWN, clip, shown
 from storage.repositories import organisation as org_repo
 from storage.repositories import slots as slot_repo
 
@@ -50,20 +52,20 @@ def _as_date(value: date | datetime, tz: ZoneInfo) -> date:
 
 
 def blackout_days(data: bytes, tz: ZoneInfo) -> tuple[int, dict[date, str]]:
-    """Every event blocks the local days it covers (DTEND exclusive for all-day events)."""
+    """Every event blocks the local days it covers (DTEND exclusive for all-day events). Any
+    event we cannot read refuses the whole file."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
-        raise CalendarError(f"not an iCalendar file ({exc})") from None
+        raise CalendarError(f"not an iCalendar file ({shown(str(exc), ECHO_LIMIT)})") from None
     days: dict[date, str] = {}
     events = 0
-    for event in calendar.walk("VEVENT"):
-        start_prop = event.get("DTSTART")
-        if start_prop is None:
-            raise CalendarError(f"event {str(event.get('SUMMARY', '?'))!r} has no DTSTART")
-        start = start_prop.dt
-        end_prop = event.get("DTEND")
-        end = end_prop.dt if end_prop is not None else None
+    for position, event in enumerate(calendar.walk("VEVENT"), start=1):
+        name = _event_name(event, position)
+        start = _when(event, "DTSTART", name)
+        if start is None:
+            raise CalendarError(f"{name} has no DTSTART")
+        end = _when(event, "DTEND", name)
         first = _as_date(start, tz)
         if end is None:
             last = first
@@ -72,13 +74,51 @@ def blackout_days(data: bytes, tz: ZoneInfo) -> tuple[int, dict[date, str]]:
         else:
             last = end - timedelta(days=1)
         if (last - first).days > MAX_EVENT_DAYS:
-            raise CalendarError(f"event {str(event.get('SUMMARY', '?'))!r} spans over a year")
+            raise CalendarError(f"{name} spans over a year")
+        for day in (first, last):
+            if day.year not in SCHEDULE_YEARS:
+                raise CalendarError(f"{name} falls on {day}, {_YEARS_ALLOWED}")
         events += 1
         day = first
         while day <= max(first, last):
             days.setdefault(day, str(event.get("SUMMARY", "blackout")))
             day += timedelta(days=1)
     return events, days
+
+
+_YEARS_ALLOWED = f"outside the years {SCHEDULE_YEARS[0]}–{SCHEDULE_YEARS[-1]}"
+
+
+def _event_name(event: icalendar.Component, position: int) -> str:
+    """How an error names an event: by its SUMMARY, its UID, or else its place in the file."""
+    for key, prefix in (("SUMMARY", "event"), ("UID", "event with UID")):
+        text = str(event.get(key, "")).strip()
+        if text:
+            return f"{prefix} {clip(text, SHOWN)!r}"
+    return f"event {position} in the file (it has no SUMMARY or UID)"
+
+
+def _when(event: icalendar.Component, key: str, name: str) -> date | datetime | None:
+    """DTSTART or DTEND as a date or date-time we can count days with, or None if absent."""
+    prop = event.get(key)
+    if prop is None:
+        return None
+    if isinstance(prop, list):
+        raise CalendarError(f"{name} has {len(prop)} {key}s; an event has one")
+    try:
+        value = prop.dt
+    except ValueError:  # icalendar's BrokenCalendarProperty: not a date at all
+        value = None
+    if not isinstance(value, date):  # nor a duration, a period or a time of day
+        raw = prop.to_ical()
+        given = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        raise CalendarError(
+            f"{name}: {key} {clip(given, SHOWN)!r} is not a date (YYYYMMDD) "
+            "or a date-time (YYYYMMDDTHHMMSS)"
+        )
+    if value.year not in SCHEDULE_YEARS:
+        raise CalendarError(f"{name}: {key} {value.isoformat()[:10]} is {_YEARS_ALLOWED}")
+    return value
 
 
 def import_calendar(*, session: Session, data: bytes, now: datetime) -> CalendarImport:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
+from bot.schedule.timing import SCHEDULE_YEARS as YEARS
 from bot.text import capped
 
 if TYPE_CHECKING:
@@ -204,9 +205,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--out", type=Path, default=None, help="folder for generated files")
     return parser
-
-
-YEARS = range(2000, 2101)
 
 
 def _year(text: str) -> int:

@@ -21,6 +21,19 @@ def clip(text: str, limit: int = ECHO_LIMIT) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
 
 
+SHOWN = 40  # the most of a file's header or cell an error echoes
+_ESCAPES = {"\0": "\\0", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str, limit: int = SHOWN) -> str:
+    """Text from a file as an error echoes it: on one line, control characters made visible
+    (NUL as \\0), at most `limit` characters."""
+    visible = "".join(
+        c if c.isprintable() else _ESCAPES.get(c, repr(c)[1:-1]) for c in text[: limit + 1]
+    )
+    return clip(visible, limit)
+
+
 MAX_PROBLEMS = 50
 
 

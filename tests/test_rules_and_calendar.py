@@ -3,14 +3,16 @@ flags slots; each department's schedule exports as an .ics feed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
+from bot.calendar import CalendarError, blackout_days
 from bot.cli import main
 from storage.models import Slot
 from tests.conftest import DATA, NOW
@@ -110,6 +112,84 @@ def test_calendar_import_rejects_a_broken_file_and_changes_nothing(env, org, tmp
     bad.write_bytes(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:No start\nEND:VEVENT\nEND:VCALENDAR\n")
     assert main(["calendar", "import", str(bad)]) == 1
     assert "has no DTSTART; nothing was imported" in capsys.readouterr().err
+
+
+def _event(*lines: str) -> bytes:
+    body = "".join(f"{line}\r\n" for line in lines)
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:ok@acme\r\nSUMMARY:Fine\r\nDTSTART;VALUE=DATE:20270301\r\n"
+        f"END:VEVENT\r\nBEGIN:VEVENT\r\n{body}END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+LONDON = ZoneInfo("Europe/London")
+NOT_A_DATE = "is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS)"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["SUMMARY:Launch", "DTSTART;VALUE=DATE:20271325"],
+            f"event 'Launch': DTSTART '20271325' {NOT_A_DATE}",
+        ),
+        (
+            ["UID:7@acme", "DTSTART:garbage"],
+            f"event with UID '7@acme': DTSTART 'garbage' {NOT_A_DATE}",
+        ),
+        (
+            ["DTSTART:20270301T100000Z", "DTEND:garbage"],
+            f"event 2 in the file (it has no SUMMARY or UID): DTEND 'garbage' {NOT_A_DATE}",
+        ),
+        (["SUMMARY:Span", "DTSTART:P1D"], f"event 'Span': DTSTART 'P1D' {NOT_A_DATE}"),
+        (
+            ["SUMMARY:Far", "DTSTART;VALUE=DATE:99991231"],
+            "event 'Far': DTSTART 9999-12-31 is outside the years 2000–2100",
+        ),
+        (
+            ["SUMMARY:Early", "DTSTART:00010101T000000Z"],
+            "event 'Early': DTSTART 0001-01-01 is outside the years 2000–2100",
+        ),
+        (
+            ["SUMMARY:Ends late", "DTSTART;VALUE=DATE:21001231", "DTEND;VALUE=DATE:99991231"],
+            "event 'Ends late': DTEND 9999-12-31 is outside the years 2000–2100",
+        ),
+        (
+            ["SUMMARY:Twice", "DTSTART:20270301T100000", "DTSTART;TZID=America/New_York:X"],
+            "event 'Twice' has 2 DTSTARTs; an event has one",
+        ),
+        (
+            ["SUMMARY:" + "\x00" * 100, "DTSTART:bad"],
+            "event '" + "\\x00" * 39 + "…': DTSTART 'bad' " + NOT_A_DATE,
+        ),
+    ],
+)
+def test_calendar_events_we_cannot_read_are_named_with_the_property(lines, expected):
+    with pytest.raises(CalendarError) as caught:
+        blackout_days(_event(*lines), LONDON)
+    assert str(caught.value) == expected
+
+
+def test_calendar_days_must_fall_in_2000_to_2100_where_the_organisation_is():
+    # Midnight UTC on 1 January 2000 is still 1999 in New York.
+    data = _event("SUMMARY:Eve", "DTSTART:20000101T003000Z")
+    with pytest.raises(CalendarError, match="event 'Eve' falls on 1999-12-31, outside the years"):
+        blackout_days(data, ZoneInfo("America/New_York"))
+    assert blackout_days(data, LONDON)[1][date(2000, 1, 1)] == "Eve"
+    edge = _event("SUMMARY:Last", "DTSTART;VALUE=DATE:21001231")
+    assert blackout_days(edge, LONDON) == (
+        2,
+        {date(2027, 3, 1): "Fine", date(2100, 12, 31): "Last"},
+    )
+
+
+def test_a_calendar_of_nul_bytes_is_named_briefly():
+    with pytest.raises(CalendarError) as caught:
+        blackout_days(b"\x00" * 1000, LONDON)
+    message = str(caught.value)
+    assert message.startswith("not an iCalendar file (") and "\\0\\0" in message
+    assert "\x00" not in message and len(message) < 150
 
 
 def test_export_writes_one_feed_per_department(env, org, tmp_path, capsys):

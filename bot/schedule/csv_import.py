@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.organisation.platforms import PLATFORM_NAMES, Platform, parse_platform
-from bot.schedule.timing import NonexistentLocalTime, local_to_utc
+from bot.schedule.timing import SCHEDULE_YEARS, NonexistentLocalTime, local_to_utc
 from bot.slack_ids import is_user_id
-from bot.text import capped, clean, clip
+from bot.text import SHOWN, capped, clean, clip, shown
 
 REQUIRED_COLUMNS = ("department", "due", "platform", "topic", "contributor")
 OPTIONAL_COLUMNS = ("account",)
@@ -83,18 +84,21 @@ class ScheduleImportError(Exception):
 
 def parse_schedule_csv(text: str, context: ImportContext) -> list[SlotRow]:
     """Rows are numbered as a spreadsheet shows them: the header is row 1."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = next(reader, None)
+    unreadable: list[RowProblem] = []
+    records = _records(text, unreadable)
+    header = next(records, None)
+    if unreadable:
+        raise ScheduleImportError(unreadable)
     if header is None:
         raise ScheduleImportError([RowProblem(None, None, "the file is empty")])
-    columns = [c.strip().lower() for c in header]
+    columns = [c.strip().lower() for c in header[1]]
     problems = _header_problems(columns)
     if problems:
         raise ScheduleImportError(problems)
 
     rows: list[SlotRow] = []
     first_seen: dict[str, int] = {}
-    for number, values in enumerate(reader, start=2):
+    for number, values in records:
         if not any(v.strip() for v in values):
             continue
         if len(values) > len(columns):
@@ -114,11 +118,47 @@ def parse_schedule_csv(text: str, context: ImportContext) -> list[SlotRow]:
             continue
         first_seen[row.natural_key] = number
         rows.append(row)
+    problems += unreadable
     if problems:
         raise ScheduleImportError(problems)
     if not rows:
         raise ScheduleImportError([RowProblem(None, None, "the file has no slots")])
     return rows
+
+
+def _records(text: str, unreadable: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Each row with its number. A row that is not CSV ends the file, its problem added to
+    `unreadable`: nothing after it can be trusted. Strictly read: a quote never closed, or text
+    after a closing quote, is a mistake to show rather than to guess at."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    number = 0
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            unreadable.append(RowProblem(number, None, _unreadable_reason(exc)))
+            return
+        yield number, values
+
+
+def _unreadable_reason(exc: csv.Error) -> str:
+    reason = str(exc)
+    if reason.startswith("field larger than field limit"):
+        return (
+            f"a value is over {csv.field_size_limit():,} characters long "
+            f'(a topic may be at most {MAX_TOPIC}); is a quote (") never closed?'
+        )
+    if reason == "unexpected end of data":
+        return 'a quoted value is never closed (unterminated ")'
+    if reason.endswith("expected after '\"'"):
+        return (
+            "text follows a closing quote; quote the whole value and double any quote "
+            'inside it ("")'
+        )
+    return f"not readable as CSV ({reason})"
 
 
 def _header_problems(columns: list[str]) -> list[RowProblem]:
@@ -131,14 +171,14 @@ def _header_problems(columns: list[str]) -> list[RowProblem]:
     problems += [
         RowProblem(
             1,
-            name or "(blank)",
+            shown(name) or "(blank)",
             "unknown column; expected " + ", ".join(REQUIRED_COLUMNS) + " and optionally account",
         )
         for name in columns
         if name not in known
     ]
     problems += [
-        RowProblem(1, name, "this column appears twice")
+        RowProblem(1, shown(name) or "(blank)", "this column appears twice")
         for i, name in enumerate(columns)
         if name in columns[:i]
     ]
@@ -183,7 +223,7 @@ def _parse_row(
     elif department is not None and contributor not in department.members:
         problem(
             "contributor",
-            f"{contributor} is not a contributor or coordinator of {department.name} "
+            f"{clip(contributor, SHOWN)} is not a contributor or coordinator of {department.name} "
             "(add them in the organisation file first)",
         )
 
@@ -194,7 +234,7 @@ def _parse_row(
         if account_id is None:
             problem(
                 "account",
-                f"no {platform.value} account {clip(handle)!r} in the organisation file",
+                f"no {platform.value} account {clip(handle, SHOWN)!r} in the organisation file",
             )
 
     if problems:
@@ -208,7 +248,7 @@ def _parse_row(
 
 def _quoted(record: dict[str, str], column: str) -> str:
     """A cell, quoted as it was given but never longer than a line."""
-    return repr(clip(record.get(column, "")))
+    return repr(clip(record.get(column, ""), SHOWN))
 
 
 def _parse_due(text: str, context: ImportContext) -> datetime:
@@ -221,8 +261,12 @@ def _parse_due(text: str, context: ImportContext) -> datetime:
             naive = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"{clip(text)!r} is not a date or date-time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+            f"{clip(text, SHOWN)!r} is not a date or date-time (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         ) from None
+    if naive.year not in SCHEDULE_YEARS:
+        raise ValueError(
+            f"{clip(text, SHOWN)!r} is outside the years {SCHEDULE_YEARS[0]}–{SCHEDULE_YEARS[-1]}"
+        )
     if naive.tzinfo is not None:
         return naive.astimezone(ZoneInfo("UTC"))
     try:

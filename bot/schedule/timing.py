@@ -13,6 +13,9 @@ MONTH_LIKE = re.compile(r"^[0-9]{2,4}-[0-9]{1,3}$")
 # The months anyone can ask about: wide enough for any real schedule, and far from the ends
 # of the calendar, where the month after (or a timezone's offset) has no date.
 YEARS = range(1900, 3000)
+# The years a post may fall in (imported, generated, a blackout day, a job's --at): any real
+# schedule, and far from the ends of the calendar, where an offset more has no date.
+SCHEDULE_YEARS = range(2000, 2101)
 
 
 @dataclass(frozen=True, order=True)
