@@ -143,6 +143,9 @@ def _slug(name: str) -> str:
 
 
 def export_calendars(*, session: Session, folder: Path) -> list[tuple[Path, int]]:
+    if org_repo.get_organisation(session) is None:
+        raise NoOrganisation()
+    folder.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Path, int]] = []
     for department in org_repo.active_departments(session):
         assert department.id is not None

@@ -250,9 +250,13 @@ def _month(text: str) -> Month:
     from bot.schedule.timing import Month
 
     month = Month.parse(text)
-    if month is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2027-01")
-    return month
+    if month is not None and month.year in YEARS:
+        return month
+    if Month.looks_like(text) and int(text.strip().split("-")[0]) not in YEARS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not in a year from {YEARS.start} to {YEARS.stop - 1}: check the year"
+        )
+    raise argparse.ArgumentTypeError(f"{text!r} is not a month like 2027-01")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -460,10 +464,13 @@ def _calendar_import(runtime: Runtime, path: Path) -> int:
 
 def _calendar_export(runtime: Runtime, out: Path) -> int:
     from bot.calendar import export_calendars
+    from bot.organisation.directory import NoOrganisation
 
-    out.mkdir(parents=True, exist_ok=True)
-    with runtime.session() as session:
-        written = export_calendars(session=session, folder=out)
+    try:
+        with runtime.session() as session:
+            written = export_calendars(session=session, folder=out)
+    except NoOrganisation as exc:
+        raise ConfigError(str(exc)) from None
     for path, count in written:
         print(f"Wrote {path} ({count} slots)")
     return 0

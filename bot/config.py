@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from dotenv.parser import parse_stream
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -14,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.access.vault import VaultKeyError, parse_keys
 
+ENV_FILE = ".env"
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "socialbot.db")
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -52,7 +54,7 @@ class LogFormat(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=True
     )
 
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
@@ -179,6 +181,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read settings; a bad one becomes a ConfigError naming the variable, never its value."""
     try:
+        _check_env_file(Path(ENV_FILE))
         return Settings(**overrides)
     except UnicodeDecodeError as exc:
         raise ConfigError(
@@ -194,3 +197,19 @@ def load_settings(**overrides: Any) -> Settings:
         others = list(dict.fromkeys(n for n in names[1:] if n != name))
         also = f" ({', '.join(others)} also invalid)" if others else ""
         raise ConfigError(f"{name} is invalid ({reason}): {hint}{also}.") from None
+
+
+def _check_env_file(path: Path) -> None:
+    """python-dotenv skips a line it cannot parse with a warning of its own and reads on, so a
+    token with an unclosed quote would silently go missing: name the line instead (never its
+    text, which may hold a secret)."""
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as stream:
+        broken = [b.original.line for b in parse_stream(stream) if b.error]
+    if broken:
+        lines = ("line " if len(broken) == 1 else "lines ") + ", ".join(map(str, broken))
+        raise ConfigError(
+            f".env {lines} could not be read (an unclosed quote, or a line that is not "
+            "NAME=value): fix it and try again."
+        )

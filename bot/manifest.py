@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,9 @@ MANIFEST = Path(__file__).resolve().parents[1] / "manifests" / "manifest.json"
 EVENTS_PATH = "/slack/events"
 # Plain http only where Slack cannot be pointed anyway: a developer's own machine (behind a tunnel).
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+-]*")  # no dot: bot.example.org:8443 is a host
 
 
 class ManifestUrlError(ValueError):
@@ -29,6 +33,11 @@ def events_url(base_url: str) -> str:
     if any(c.isspace() for c in text):
         raise ManifestUrlError(f"{text!r} is not a URL: give one like https://bot.example.org")
     if "://" not in text:
+        scheme, colon, rest = text.partition(":")
+        if colon and not rest[:1].isdigit() and _SCHEME.fullmatch(scheme):  # javascript:, mailto:
+            raise ManifestUrlError(
+                f"{text!r} is not a web address: give one like https://bot.example.org"
+            )
         raise ManifestUrlError(f"{text!r} has no scheme: write https://{text}")
     parts = urlsplit(text)
     try:

@@ -235,6 +235,8 @@ def test_jobs_run_unknown_job_checks_nothing_else(env, org: Runtime, fake_slack,
         ("", "is empty"),
         ("http://bot.example.org", "uses http: Slack only posts to https URLs"),
         ("ftp://bot.example.org", "is not a web address"),
+        ("javascript:alert(1)", "'javascript:alert(1)' is not a web address"),
+        ("localhost:3000", "has no scheme: write https://localhost:3000"),
         ("https://bot", "has no domain"),
         ("https://bot.example.org:99999", "has an invalid port"),
         ("https://bot.example.org/?x=1", "carries a query or fragment"),
@@ -314,6 +316,17 @@ def test_an_env_file_that_is_not_utf8_is_one_line(monkeypatch, tmp_path, capsys)
     (tmp_path / ".env").write_bytes("SLACK_BOT_TOKEN=xoxb-caf\xe9\n".encode("latin-1"))
     assert main(["jobs", "run", "reminders"]) == 2
     assert ".env is not UTF-8 text" in one_line(capsys.readouterr().err)
+
+
+def test_an_env_file_line_dotenv_cannot_read_is_one_line(monkeypatch, tmp_path, capsys):
+    for name in SLACK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text('LOG_LEVEL=INFO\nSLACK_BOT_TOKEN="xoxb-1-secret\n')
+    assert main(["jobs", "run", "reminders"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert ".env line 2 could not be read (an unclosed quote" in line
+    assert "secret" not in line
 
 
 @pytest.mark.parametrize(
@@ -403,6 +416,35 @@ def test_a_job_run_before_org_load_is_one_line(env, fake_slack: FakeSlack, capsy
     line = one_line(capsys.readouterr().err)
     assert "reminders did nothing: no organisation is loaded yet" in line
     assert "org load" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["calendar", "export", "--out", "calendars"],
+        ["report", "build", "--month", "2026-11", "--out", "report"],
+    ],
+)
+def test_an_export_before_org_load_is_one_line(env, tmp_path, capsys, argv: list[str]):
+    assert main(argv) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "no organisation is loaded yet: run `python -m bot org load PATH` first" in line
+    assert not (tmp_path / argv[-1]).exists()  # no empty calendars, no report of nobody
+
+
+@pytest.mark.parametrize(
+    ("month", "says"),
+    [
+        ("9999-12", "'9999-12' is not in a year from 2000 to 2100: check the year"),
+        ("0001-01", "'0001-01' is not in a year from 2000 to 2100"),
+        ("2026-13", "'2026-13' is not a month like 2027-01"),
+    ],
+)
+def test_report_build_names_a_month_out_of_range(capsys, month: str, says: str):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "build", "--month", month, "--out", "report"])
+    assert exit_.value.code == 2
+    assert says in one_line(capsys.readouterr().err)
 
 
 def test_an_output_folder_that_is_a_file_is_one_line(env, org: Runtime, tmp_path, capsys):

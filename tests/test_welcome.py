@@ -82,3 +82,15 @@ def test_people_there_before_the_upgrade_count_as_welcomed(env, runtime: Runtime
     upgrade(runtime.engine)
     assert main(["jobs", "run", "welcome", "--at", MORNING]) == 0
     assert _welcomes(fake_slack) == {}
+
+
+def test_a_welcome_slack_may_have_lost_is_counted_and_sent_once(
+    env, org: Runtime, fake_slack: FakeSlack, capsys
+):
+    fake_slack.fail("chat.postMessage", "internal_error", status=500, times=1)
+    assert main(["jobs", "run", "welcome", "--at", MORNING]) == 0
+    assert "5 welcomed, 0 failed, 1 in doubt (the next run checks)" in capsys.readouterr().out
+    assert main(["jobs", "run", "welcome", "--at", "2027-01-15T10:10:00+00:00"]) == 0
+    assert "1 welcomed, 0 failed, 0 in doubt" in capsys.readouterr().out
+    assert len(_welcomes(fake_slack)) == 6
+    assert len(fake_slack.calls_to("chat.postMessage")) == 7  # the failed try, then six welcomes

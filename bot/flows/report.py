@@ -58,7 +58,10 @@ def draw_charts(report: Report) -> list[Chart]:
 
 
 def write_files(runtime: Runtime, month: Month, department: str | None, out: Path) -> list[Path]:
-    """`report build`: report.md, report.json and every chart as PNG in `out`."""
+    """`report build`: report.md, report.json and every chart as PNG in `out`. Raises
+    NoOrganisation before the first `org load` (a report of nobody's posts helps no one)."""
+    with runtime.session() as session:
+        runtime.organisation(session)
     report = make_report(runtime, month, department)
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "report.md", out / "report.json"]

@@ -30,7 +30,7 @@ def send_welcomes(ctx: SlackContext) -> str:
         fallback=directory.timezone,
     )
     now = runtime.now()
-    sent = failed = later = 0
+    sent = failed = in_doubt = later = 0
     for welcome in pending:
         if now.astimezone(zones[welcome.user_id]).hour not in WAKING:
             later += 1
@@ -45,4 +45,8 @@ def send_welcomes(ctx: SlackContext) -> str:
         ).outcome
         sent += outcome is Outcome.SENT
         failed += outcome is Outcome.FAILED
-    return f"{sent} welcomed, {failed} failed, {later} later (outside their waking hours)"
+        in_doubt += outcome is Outcome.IN_DOUBT
+    return (
+        f"{sent} welcomed, {failed} failed, {in_doubt} in doubt (the next run checks), "
+        f"{later} later (outside their waking hours)"
+    )
