@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import recurring_ical_events
 from sqlmodel import Session
 
 from bot.nudges.service import file_for_reminders
@@ -36,6 +37,7 @@ class CalendarImport:
     days: int
     flagged: list[tuple[str, str, datetime]] = field(default_factory=list)  # dept, topic, due
     timezone: ZoneInfo = UTC_ZONE  # the organisation's: operators read times in it
+    repeats_through: int | None = None  # the last year repeating events were counted in
 
     def flagged_lines(self) -> list[str]:
         tz = self.timezone
@@ -51,39 +53,137 @@ def _as_date(value: date | datetime, tz: ZoneInfo) -> date:
     return value
 
 
-def blackout_days(data: bytes, tz: ZoneInfo) -> tuple[int, dict[date, str]]:
-    """Every event blocks the local days it covers (DTEND exclusive for all-day events). Any
-    event we cannot read refuses the whole file."""
+@dataclass(frozen=True)
+class Blackouts:
+    events: int
+    days: dict[date, str]
+    repeats_through: int | None = None  # the last year repeating events were counted in
+
+
+def blackout_days(data: bytes, tz: ZoneInfo, *, today: date) -> Blackouts:
+    """Every event blocks the local days it covers (DTEND exclusive for all-day events, or
+    DURATION). A repeating event (RRULE, RDATE, with its EXDATEs and moved occurrences) blocks
+    each occurrence from the start of last year to the end of REPEATS_AHEAD years after
+    `today`'s. Any event we cannot read refuses the whole file."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
         raise CalendarError(f"not an iCalendar file ({shown(str(exc), ECHO_LIMIT)})") from None
     days: dict[date, str] = {}
     events = 0
+    repeating = icalendar.Calendar()
+    for timezone in calendar.walk("VTIMEZONE"):
+        repeating.add_component(timezone)
+    repeating_uids = {
+        str(e.get("UID"))
+        for e in calendar.walk("VEVENT")
+        if any(key in e for key in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
     for position, event in enumerate(calendar.walk("VEVENT"), start=1):
         name = _event_name(event, position)
-        start = _when(event, "DTSTART", name)
-        if start is None:
-            raise CalendarError(f"{name} has no DTSTART")
-        end = _when(event, "DTEND", name)
-        first = _as_date(start, tz)
-        if end is None:
-            last = first
-        elif isinstance(end, datetime):
-            last = _as_date(end - timedelta(seconds=1), tz)
+        events += "RECURRENCE-ID" not in event  # a moved occurrence is not another event
+        if str(event.get("UID")) in repeating_uids:
+            _span(event, name)  # each is read before any is expanded, to name what is wrong
+            _check_repeats(event, name)
+            repeating.add_component(event)
         else:
-            last = end - timedelta(days=1)
-        if (last - first).days > MAX_EVENT_DAYS:
-            raise CalendarError(f"{name} spans over a year")
-        for day in (first, last):
-            if day.year not in SCHEDULE_YEARS:
-                raise CalendarError(f"{name} falls on {day}, {_YEARS_ALLOWED}")
-        events += 1
-        day = first
-        while day <= max(first, last):
-            days.setdefault(day, str(event.get("SUMMARY", "blackout")))
-            day += timedelta(days=1)
-    return events, days
+            _block(days, event, name, tz)
+    if not repeating_uids:
+        return Blackouts(events, days)
+    through = today.year + REPEATS_AHEAD
+    occurrences = _occurrences(repeating, date(today.year - 1, 1, 1), date(through + 1, 1, 1))
+    for position, occurrence in enumerate(occurrences, start=1):
+        _block(days, occurrence, _event_name(occurrence, position), tz)
+    return Blackouts(events, days, through)
+
+
+REPEATS_AHEAD = 3  # years after this one a repeating event is counted in (import again later)
+MAX_OCCURRENCES = 5000  # two daily events over the five years counted; more is a mistake
+
+
+def _occurrences(calendar: icalendar.Calendar, first: date, end: date) -> list[icalendar.Event]:
+    """Year by year, so that a flood of occurrences is refused before it is all computed."""
+    occurrences: list[icalendar.Event] = []
+    query = recurring_ical_events.of(calendar)
+    for year in range(first.year, end.year):
+        try:
+            occurrences += query.between(date(year, 1, 1), date(year + 1, 1, 1))
+        except ValueError as exc:  # InvalidCalendar, or dateutil refusing a rule
+            raise CalendarError(f"a repeating event cannot be read ({shown(str(exc))})") from None
+        if len(occurrences) > MAX_OCCURRENCES:
+            raise CalendarError(
+                f"repeating events occur over {MAX_OCCURRENCES:,} times from {first.year} to "
+                f"{year}: a blackout calendar holds days off, not every meeting"
+            )
+    return occurrences
+
+
+_DAILY_OR_LONGER = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+
+
+def _check_repeats(event: icalendar.Component, name: str) -> None:
+    rules = event.get("RRULE", [])
+    for rule in rules if isinstance(rules, list) else [rules]:
+        try:
+            freq = [str(f).upper() for f in rule.get("FREQ", [])]
+        except ValueError:  # BrokenCalendarProperty: FREQ=SOMETIMES
+            freq = ["?"]
+        if freq == ["?"]:
+            given = rule.to_ical().decode("utf-8", "replace")
+            raise CalendarError(
+                f"{name}: RRULE {clip(given, SHOWN)!r} is not a repeat rule "
+                "(like FREQ=YEARLY or FREQ=WEEKLY;BYDAY=SA,SU)"
+            )
+        if not freq:
+            raise CalendarError(f"{name}: RRULE has no FREQ (like FREQ=YEARLY)")
+        if freq[0] not in _DAILY_OR_LONGER:
+            raise CalendarError(
+                f"{name} repeats {freq[0].lower()}: blackout days repeat daily at most "
+                "(FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)"
+            )
+    try:
+        for key in ("RDATE", "EXDATE"):
+            values = event.get(key, [])
+            for value in values if isinstance(values, list) else [values]:
+                value.dts  # noqa: B018 (raises on a date list we cannot read)
+    except ValueError:
+        raise CalendarError(f"{name}: {key} is not a list of dates") from None
+
+
+def _span(event: icalendar.Component, name: str) -> tuple[date | datetime, date | datetime | None]:
+    start = _when(event, "DTSTART", name)
+    if start is None:
+        raise CalendarError(f"{name} has no DTSTART")
+    end = _when(event, "DTEND", name)
+    if end is None and "DURATION" in event:
+        try:
+            length = getattr(event["DURATION"], "dt", None)
+        except ValueError:  # BrokenCalendarProperty
+            length = None
+        if not isinstance(length, timedelta) or length < timedelta(0):
+            raise CalendarError(f"{name}: DURATION is not a length of time (like P3D or PT2H)")
+        end = start + length if length else None
+    return start, end
+
+
+def _block(days: dict[date, str], event: icalendar.Component, name: str, tz: ZoneInfo) -> None:
+    start, end = _span(event, name)
+    first = _as_date(start, tz)
+    if end is None:
+        last = first
+    elif isinstance(end, datetime):
+        last = _as_date(end - timedelta(seconds=1), tz)
+    else:
+        last = end - timedelta(days=1)
+    if (last - first).days > MAX_EVENT_DAYS:
+        raise CalendarError(f"{name} spans over a year")
+    for day in (first, last):
+        if day.year not in SCHEDULE_YEARS:
+            raise CalendarError(f"{name} falls on {day}, {_YEARS_ALLOWED}")
+    day = first
+    while day <= max(first, last):
+        days.setdefault(day, str(event.get("SUMMARY", "blackout")))
+        day += timedelta(days=1)
 
 
 _YEARS_ALLOWED = f"outside the years {SCHEDULE_YEARS[0]}–{SCHEDULE_YEARS[-1]}"
@@ -126,7 +226,8 @@ def import_calendar(*, session: Session, data: bytes, now: datetime) -> Calendar
     if org is None:
         raise NoOrganisation()
     tz = ZoneInfo(org.timezone)
-    events, days = blackout_days(data, tz)
+    blackouts = blackout_days(data, tz, today=now.astimezone(tz).date())
+    days = blackouts.days
     org_repo.replace_blackouts(session, source=CALENDAR_SOURCE, days=days)
     session.flush()
     file_for_reminders(session)  # reminders move off the new blackout days
@@ -135,7 +236,7 @@ def import_calendar(*, session: Session, data: bytes, now: datetime) -> Calendar
         (names.get(department_id, "?"), topic, due_at)
         for department_id, topic, due_at in slot_repo.open_slots_on(session, set(days), tz, now)
     ]
-    return CalendarImport(events, len(days), flagged, tz)
+    return CalendarImport(blackouts.events, len(days), flagged, tz, blackouts.repeats_through)
 
 
 def _slug(name: str) -> str:

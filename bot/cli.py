@@ -457,6 +457,11 @@ def _calendar_import(runtime: Runtime, path: Path) -> int:
         print(f"{path}: {exc}; nothing was imported", file=sys.stderr)
         return 1
     print(f"Imported {path}: {result.days} blackout days from {result.events} events")
+    if result.repeats_through is not None:
+        print(
+            f"  repeating events are counted through {result.repeats_through}: "
+            "import the calendar again before then"
+        )
     for line in result.flagged_lines():
         print(f"  flagged: {line}")
     return 0

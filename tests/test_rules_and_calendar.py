@@ -12,7 +12,7 @@ import pytest
 from freezegun import freeze_time
 from sqlmodel import select
 
-from bot.calendar import CalendarError, blackout_days
+from bot.calendar import MAX_OCCURRENCES, Blackouts, CalendarError, blackout_days
 from bot.cli import main
 from storage.models import Slot
 from tests.conftest import DATA, NOW
@@ -107,6 +107,32 @@ def test_calendar_import_blocks_days_flags_slots_and_moves_reminders(
     assert "due in 3 days" in sent["U0BOB"] and "due *tomorrow*" in sent["U0ALICE"]
 
 
+def test_calendar_import_of_a_yearly_holiday_flags_the_slot_on_it(env, org, tmp_path, capsys):
+    assert main(["schedule", "import", str(DATA / "schedule.csv")]) == 0
+    with org.session() as session:
+        slot = session.exec(select(Slot).order_by(Slot.due_at.desc())).first()
+        assert slot is not None
+    due = slot.due_at.replace(tzinfo=UTC).astimezone(LONDON)
+    ics = tmp_path / "holidays.ics"
+    ics.write_bytes(  # first held ten years ago, on this slot's day of the year
+        _calendar(
+            [
+                "UID:day@acme",
+                "SUMMARY:Founders' day",
+                f"DTSTART;VALUE=DATE:{due.year - 10}{due:%m%d}",
+                "RRULE:FREQ=YEARLY",
+            ]
+        )
+    )
+    capsys.readouterr()
+    with freeze_time(NOW, tick=True):
+        assert main(["calendar", "import", str(ics)]) == 0
+    out = capsys.readouterr().out
+    assert "blackout days from 1 events" in out
+    assert f"flagged: Research: {slot.topic} (due {due:%Y-%m-%d %H:%M} Europe/London)" in out
+    assert "repeating events are counted through 2030: import the calendar again before then" in out
+
+
 def test_calendar_import_rejects_a_broken_file_and_changes_nothing(env, org, tmp_path, capsys):
     bad = tmp_path / "bad.ics"
     bad.write_bytes(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:No start\nEND:VEVENT\nEND:VCALENDAR\n")
@@ -124,6 +150,7 @@ def _event(*lines: str) -> bytes:
 
 
 LONDON = ZoneInfo("Europe/London")
+TODAY = NOW.date()  # 2027-01-15: repeating events count from 2026 through 2030
 NOT_A_DATE = "is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS)"
 
 
@@ -167,7 +194,7 @@ NOT_A_DATE = "is not a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS)"
 )
 def test_calendar_events_we_cannot_read_are_named_with_the_property(lines, expected):
     with pytest.raises(CalendarError) as caught:
-        blackout_days(_event(*lines), LONDON)
+        blackout_days(_event(*lines), LONDON, today=TODAY)
     assert str(caught.value) == expected
 
 
@@ -175,21 +202,113 @@ def test_calendar_days_must_fall_in_2000_to_2100_where_the_organisation_is():
     # Midnight UTC on 1 January 2000 is still 1999 in New York.
     data = _event("SUMMARY:Eve", "DTSTART:20000101T003000Z")
     with pytest.raises(CalendarError, match="event 'Eve' falls on 1999-12-31, outside the years"):
-        blackout_days(data, ZoneInfo("America/New_York"))
-    assert blackout_days(data, LONDON)[1][date(2000, 1, 1)] == "Eve"
+        blackout_days(data, ZoneInfo("America/New_York"), today=TODAY)
+    assert blackout_days(data, LONDON, today=TODAY).days[date(2000, 1, 1)] == "Eve"
     edge = _event("SUMMARY:Last", "DTSTART;VALUE=DATE:21001231")
-    assert blackout_days(edge, LONDON) == (
-        2,
-        {date(2027, 3, 1): "Fine", date(2100, 12, 31): "Last"},
+    assert blackout_days(edge, LONDON, today=TODAY) == Blackouts(
+        2, {date(2027, 3, 1): "Fine", date(2100, 12, 31): "Last"}
     )
 
 
 def test_a_calendar_of_nul_bytes_is_named_briefly():
     with pytest.raises(CalendarError) as caught:
-        blackout_days(b"\x00" * 1000, LONDON)
+        blackout_days(b"\x00" * 1000, LONDON, today=TODAY)
     message = str(caught.value)
     assert message.startswith("not an iCalendar file (") and "\\0\\0" in message
     assert "\x00" not in message and len(message) < 150
+
+
+def _calendar(*events: list[str]) -> bytes:
+    body = "".join(
+        "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VEVENT\r\n"
+        for lines in events
+    )
+    return (
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
+    )
+
+
+def test_repeating_events_block_each_occurrence_from_last_year_through_three_ahead():
+    data = _calendar(
+        [
+            "UID:xmas@acme",
+            "SUMMARY:Christmas shutdown",
+            "DTSTART;VALUE=DATE:20001224",
+            "DTEND;VALUE=DATE:20001227",
+            "RRULE:FREQ=YEARLY",
+            "EXDATE;VALUE=DATE:20291224",  # not that year
+        ],
+        [  # that year, it moves and is shorter
+            "UID:xmas@acme",
+            "RECURRENCE-ID;VALUE=DATE:20281224",
+            "SUMMARY:Christmas shutdown (short)",
+            "DTSTART;VALUE=DATE:20281227",
+            "DURATION:P1D",
+        ],
+        ["UID:once@acme", "SUMMARY:Launch", "DTSTART;VALUE=DATE:20350101"],
+    )
+    result = blackout_days(data, LONDON, today=TODAY)
+    assert result.events == 2 and result.repeats_through == 2030
+    three_days = [date(y, 12, d) for y in (2026, 2027, 2030) for d in (24, 25, 26)]
+    assert sorted(result.days) == sorted([*three_days, date(2028, 12, 27), date(2035, 1, 1)])
+    assert result.days[date(2028, 12, 27)] == "Christmas shutdown (short)"
+    assert result.days[date(2030, 12, 25)] == "Christmas shutdown"
+
+
+def test_a_duration_blocks_the_days_it_covers_and_a_single_event_is_not_repeating():
+    result = blackout_days(
+        _event("UID:o@acme", "SUMMARY:Offsite", "DTSTART;VALUE=DATE:20270405", "DURATION:P3D"),
+        LONDON,
+        today=TODAY,
+    )
+    assert [d for d, n in result.days.items() if n == "Offsite"] == [
+        date(2027, 4, 5),
+        date(2027, 4, 6),
+        date(2027, 4, 7),
+    ]
+    assert result.repeats_through is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            ["SUMMARY:Standup", "DTSTART:20270104T090000Z", "RRULE:FREQ=HOURLY"],
+            "event 'Standup' repeats hourly: blackout days repeat daily at most",
+        ),
+        (
+            ["SUMMARY:Odd", "DTSTART;VALUE=DATE:20270101", "RRULE:FREQ=SOMETIMES"],
+            "event 'Odd': RRULE 'FREQ=SOMETIMES' is not a repeat rule",
+        ),
+        (
+            ["SUMMARY:Odd", "DTSTART;VALUE=DATE:20270101", "RRULE:COUNT=3"],
+            "event 'Odd': RRULE has no FREQ (like FREQ=YEARLY)",
+        ),
+        (
+            ["SUMMARY:Odd", "DTSTART;VALUE=DATE:20270101", "RDATE:soon"],
+            "event 'Odd': RDATE is not a list of dates",
+        ),
+        (
+            ["SUMMARY:Odd", "DTSTART;VALUE=DATE:20270101", "DURATION:a while"],
+            "event 'Odd': DURATION is not a length of time (like P3D or PT2H)",
+        ),
+    ],
+)
+def test_repeats_and_durations_we_cannot_read_are_named(lines, expected):
+    with pytest.raises(CalendarError) as caught:
+        blackout_days(_event("UID:odd@acme", *lines), LONDON, today=TODAY)
+    assert str(caught.value).startswith(expected)
+
+
+def test_a_flood_of_repeats_is_refused_before_it_is_all_computed():
+    daily = [  # 4 × 1,826 days from 2026 through 2030
+        [f"UID:d{n}@acme", f"SUMMARY:Daily {n}", "DTSTART;VALUE=DATE:20000101", "RRULE:FREQ=DAILY"]
+        for n in range(4)
+    ]
+    with pytest.raises(CalendarError) as caught:
+        blackout_days(_calendar(*daily), LONDON, today=TODAY)
+    assert str(caught.value).startswith(f"repeating events occur over {MAX_OCCURRENCES:,} times")
+    assert len(blackout_days(_calendar(*daily[:2]), LONDON, today=TODAY).days) == 1826
 
 
 def test_export_writes_one_feed_per_department(env, org, tmp_path, capsys):
