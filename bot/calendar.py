@@ -14,7 +14,7 @@ import recurring_ical_events
 from sqlmodel import Session
 
 from bot.nudges.service import file_for_reminders
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.schedule.status import SlotStatus
 from bot.schedule.timing import SCHEDULE_YEARS
@@ -127,13 +127,11 @@ def _check_repeats(event: icalendar.Component, name: str) -> None:
         try:
             freq = [str(f).upper() for f in rule.get("FREQ", [])]
         except ValueError:  # BrokenCalendarProperty: FREQ=SOMETIMES
-            freq = ["?"]
-        if freq == ["?"]:
             given = rule.to_ical().decode("utf-8", "replace")
             raise CalendarError(
                 f"{name}: RRULE {clip(given, SHOWN)!r} is not a repeat rule "
                 "(like FREQ=YEARLY or FREQ=WEEKLY;BYDAY=SA,SU)"
-            )
+            ) from None
         if not freq:
             raise CalendarError(f"{name}: RRULE has no FREQ (like FREQ=YEARLY)")
         if freq[0] not in _DAILY_OR_LONGER:

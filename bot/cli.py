@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure
+from bot.organisation.missing import NoOrganisation
 from bot.schedule.timing import SCHEDULE_YEARS as YEARS
 from bot.text import capped
 
@@ -277,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure(settings.log_format, settings.log_level)
         return _dispatch(args, settings)
-    except ConfigError as exc:
+    except (ConfigError, NoOrganisation) as exc:
         print(f"socialbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -394,7 +395,6 @@ def _org_load(runtime: Runtime, path: Path) -> int:
 
 
 def _schedule_import(runtime: Runtime, path: Path, *, strict: bool = False) -> int:
-    from bot.organisation.directory import NoOrganisation
     from bot.schedule.csv_import import ScheduleImportError
     from bot.schedule.service import import_schedule
 
@@ -415,8 +415,6 @@ def _schedule_import(runtime: Runtime, path: Path, *, strict: bool = False) -> i
         for line in exc.lines(exc.problems):
             print(f"  {line}", file=sys.stderr)
         return 1
-    except NoOrganisation as exc:
-        raise ConfigError(str(exc)) from None
     print(f"Imported {path}: {summary}")
     for line in capped([str(w) for w in summary.warnings], noun="warnings"):
         print(f"  warning: {line}")
@@ -434,14 +432,10 @@ def _print_too_late(runtime: Runtime, slot_ids: tuple[int, ...]) -> None:
 
 
 def _schedule_generate(runtime: Runtime, year: int) -> int:
-    from bot.organisation.directory import NoOrganisation
     from bot.schedule.rules import generate_year
 
-    try:
-        with runtime.session() as session:
-            summary = generate_year(session=session, year=year, now=runtime.now())
-    except NoOrganisation as exc:
-        raise ConfigError(str(exc)) from None
+    with runtime.session() as session:
+        summary = generate_year(session=session, year=year, now=runtime.now())
     print(f"Generated {year}: {summary}")
     _print_too_late(runtime, summary.slot_ids)
     return 0
@@ -469,13 +463,9 @@ def _calendar_import(runtime: Runtime, path: Path) -> int:
 
 def _calendar_export(runtime: Runtime, out: Path) -> int:
     from bot.calendar import export_calendars
-    from bot.organisation.directory import NoOrganisation
 
-    try:
-        with runtime.session() as session:
-            written = export_calendars(session=session, folder=out)
-    except NoOrganisation as exc:
-        raise ConfigError(str(exc)) from None
+    with runtime.session() as session:
+        written = export_calendars(session=session, folder=out)
     for path, count in written:
         print(f"Wrote {path} ({count} slots)")
     return 0
@@ -490,7 +480,6 @@ def _read_bytes(path: Path) -> bytes:
 
 def _report_build(runtime: Runtime, month: Month, department: str | None, out: Path) -> int:
     from bot.flows.report import write_files
-    from bot.organisation.directory import NoOrganisation
     from bot.report.loader import UnknownDepartment
 
     try:
@@ -498,8 +487,6 @@ def _report_build(runtime: Runtime, month: Month, department: str | None, out: P
     except UnknownDepartment:
         print(f"socialbot: no department is named {department!r}", file=sys.stderr)
         return 1
-    except NoOrganisation as exc:
-        raise ConfigError(str(exc)) from None
     for path in written:
         print(f"Wrote {path}")
     return 0
@@ -515,7 +502,6 @@ def _jobs_list() -> int:
 
 def _jobs_run(runtime: Runtime, name: str, at: datetime | None) -> int:
     from bot.app import connection_reason, make_client, verify_bot_token
-    from bot.organisation.directory import NoOrganisation
     from jobs.registry import UnknownJob, all_jobs, run_job
 
     if name not in all_jobs():

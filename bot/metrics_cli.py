@@ -7,8 +7,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError
-
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
@@ -18,7 +16,6 @@ _BAR_FROM_BYTES = 1 << 20
 
 def metrics_import(runtime: Runtime, paths: list[Path], account: str | None) -> int:
     from bot.analytics.service import ImportRefused, import_file
-    from bot.organisation.directory import NoOrganisation
 
     failed = 0
     for path in paths:
@@ -41,8 +38,6 @@ def metrics_import(runtime: Runtime, paths: list[Path], account: str | None) -> 
                     account=account,
                     progress=bar.update if bar else None,
                 )
-        except NoOrganisation as exc:
-            raise ConfigError(str(exc)) from None
         except ImportRefused as exc:
             lines = exc.lines()
             print(lines[0], file=sys.stderr)

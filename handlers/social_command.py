@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.flows import social, submission
 from bot.flows.report import request_report
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.schedule.reader import ScheduleQuery
 from bot.schedule.timing import YEARS, Month
 from bot.slack.ids import parse_id

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.runtime import Runtime
 from jobs.access_expiry import ACCESS_EXPIRY_JOB
 from jobs.escalations import ESCALATIONS_JOB, LATE_DIGEST_JOB

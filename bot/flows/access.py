@@ -23,7 +23,8 @@ from bot.access.rules import Reason, Status, decide_audit, refuse
 from bot.access.service import RequestView, Result
 from bot.access.totp import SeedNotBase32, current_code, normalise_seed
 from bot.access.vault import Vault
-from bot.organisation.directory import Directory, NoOrganisation
+from bot.organisation.directory import Directory
+from bot.organisation.missing import NoOrganisation
 from bot.runtime import Runtime
 from bot.slack.people import timezone_of
 from bot.slack.views import access as views

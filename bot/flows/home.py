@@ -11,7 +11,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.flows import access as access_flows
 from bot.home import home_for, home_viewers, record_home_opened
-from bot.organisation.directory import Directory, NoOrganisation
+from bot.organisation.directory import Directory
+from bot.organisation.missing import NoOrganisation
 from bot.slack.context import SlackContext
 from bot.slack.people import timezone_of
 from bot.slack.views.home import home_view

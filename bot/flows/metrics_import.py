@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot.analytics.rules import decide_import
 from bot.analytics.service import ImportRefused, first_delivery, import_file
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.runtime import Runtime
 from bot.slack import metrics_messages as messages
 from bot.slack.downloads import DownloadFailed, download_shared_file

@@ -28,7 +28,7 @@ from bot.drafts.service import (
 from bot.flows.reminders import refresh_digest
 from bot.flows.review import post_for_review
 from bot.nudges.digests import slot_item
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.schedule.timing import local_to_utc
 from bot.slack.context import SlackContext

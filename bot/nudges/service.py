@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from bot.nudges.plan import ANY_ZONE_REACHABLE, Cadence, first_candidate, first_reminder
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from storage.repositories import nudges as repo
 from storage.repositories import organisation as org_repo
 from storage.repositories import outbox as outbox_repo

@@ -13,15 +13,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.organisation.missing import NoOrganisation
 from bot.organisation.roles import Membership, Role, Roles
 from storage.repositories import organisation as repo
-
-
-class NoOrganisation(Exception):
-    """Nothing works before the organisation file is loaded."""
-
-    def __init__(self) -> None:
-        super().__init__("no organisation is loaded yet: run `python -m bot org load PATH` first")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.nudges.service import file_for_reminders
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.organisation.spec import WEEKDAYS
 from bot.schedule.csv_import import slot_key
 from bot.schedule.timing import NonexistentLocalTime, local_to_utc

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.nudges.service import file_for_reminders
-from bot.organisation.directory import NoOrganisation
+from bot.organisation.missing import NoOrganisation
 from bot.organisation.platforms import Platform
 from bot.organisation.roles import Role
 from bot.schedule.csv_import import (
