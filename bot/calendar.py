@@ -74,27 +74,33 @@ def blackout_days(data: bytes, tz: ZoneInfo, *, today: date) -> Blackouts:
     repeating = icalendar.Calendar()
     for timezone in calendar.walk("VTIMEZONE"):
         repeating.add_component(timezone)
-    repeating_uids = {
-        str(e.get("UID"))
+    repeating_series = {
+        _series(e)
         for e in calendar.walk("VEVENT")
         if any(key in e for key in ("RRULE", "RDATE", "RECURRENCE-ID"))
     }
     for position, event in enumerate(calendar.walk("VEVENT"), start=1):
         name = _event_name(event, position)
         events += "RECURRENCE-ID" not in event  # a moved occurrence is not another event
-        if str(event.get("UID")) in repeating_uids:
+        if _series(event) in repeating_series:
             _span(event, name)  # each is read before any is expanded, to name what is wrong
             _check_repeats(event, name)
             repeating.add_component(event)
         else:
             _block(days, event, name, tz)
-    if not repeating_uids:
+    if not repeating_series:
         return Blackouts(events, days)
     through = today.year + REPEATS_AHEAD
-    occurrences = _occurrences(repeating, date(today.year - 1, 1, 1), date(through + 1, 1, 1))
-    for position, occurrence in enumerate(occurrences, start=1):
-        _block(days, occurrence, _event_name(occurrence, position), tz)
+    for occurrence in _occurrences(repeating, date(today.year - 1, 1, 1), date(through + 1, 1, 1)):
+        _block(days, occurrence, _event_name(occurrence), tz)
     return Blackouts(events, days, through)
+
+
+def _series(event: icalendar.Component) -> object:
+    """What ties a repeating event to its moved occurrences: its UID (RFC 5545 requires one;
+    an event without one stands alone)."""
+    uid = str(event.get("UID", "")).strip()
+    return uid or id(event)
 
 
 REPEATS_AHEAD = 3  # years after this one a repeating event is counted in (import again later)
@@ -187,12 +193,15 @@ def _block(days: dict[date, str], event: icalendar.Component, name: str, tz: Zon
 _YEARS_ALLOWED = f"outside the years {SCHEDULE_YEARS[0]}–{SCHEDULE_YEARS[-1]}"
 
 
-def _event_name(event: icalendar.Component, position: int) -> str:
-    """How an error names an event: by its SUMMARY, its UID, or else its place in the file."""
+def _event_name(event: icalendar.Component, position: int | None = None) -> str:
+    """How an error names an event: by its SUMMARY, its UID, or else its place in the file
+    (an occurrence of a repeating event has none)."""
     for key, prefix in (("SUMMARY", "event"), ("UID", "event with UID")):
         text = str(event.get(key, "")).strip()
         if text:
             return f"{prefix} {clip(text, SHOWN)!r}"
+    if position is None:
+        return "a repeating event with no SUMMARY or UID"
     return f"event {position} in the file (it has no SUMMARY or UID)"
 
 

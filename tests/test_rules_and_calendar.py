@@ -140,13 +140,22 @@ def test_calendar_import_rejects_a_broken_file_and_changes_nothing(env, org, tmp
     assert "has no DTSTART; nothing was imported" in capsys.readouterr().err
 
 
-def _event(*lines: str) -> bytes:
-    body = "".join(f"{line}\r\n" for line in lines)
+def _calendar(*events: list[str]) -> bytes:
+    body = "".join(
+        "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VEVENT\r\n"
+        for lines in events
+    )
     return (
-        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
-        "BEGIN:VEVENT\r\nUID:ok@acme\r\nSUMMARY:Fine\r\nDTSTART;VALUE=DATE:20270301\r\n"
-        f"END:VEVENT\r\nBEGIN:VEVENT\r\n{body}END:VEVENT\r\nEND:VCALENDAR\r\n"
-    ).encode()
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
+    )
+
+
+FINE = ["UID:ok@acme", "SUMMARY:Fine", "DTSTART;VALUE=DATE:20270301"]
+
+
+def _event(*lines: str) -> bytes:
+    """A calendar of one fine event, then this one."""
+    return _calendar(FINE, list(lines))
 
 
 LONDON = ZoneInfo("Europe/London")
@@ -218,16 +227,6 @@ def test_a_calendar_of_nul_bytes_is_named_briefly():
     assert "\x00" not in message and len(message) < 150
 
 
-def _calendar(*events: list[str]) -> bytes:
-    body = "".join(
-        "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VEVENT\r\n"
-        for lines in events
-    )
-    return (
-        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n{body}END:VCALENDAR\r\n".encode()
-    )
-
-
 def test_repeating_events_block_each_occurrence_from_last_year_through_three_ahead():
     data = _calendar(
         [
@@ -253,6 +252,21 @@ def test_repeating_events_block_each_occurrence_from_last_year_through_three_ahe
     assert sorted(result.days) == sorted([*three_days, date(2028, 12, 27), date(2035, 1, 1)])
     assert result.days[date(2028, 12, 27)] == "Christmas shutdown (short)"
     assert result.days[date(2030, 12, 25)] == "Christmas shutdown"
+
+
+def test_events_without_a_uid_stand_alone():
+    """A UID ties moved occurrences to their series; events without one are not one series."""
+    data = _calendar(
+        ["SUMMARY:Weekly quiet", "DTSTART;VALUE=DATE:20270102", "RRULE:FREQ=WEEKLY;COUNT=2"],
+        ["SUMMARY:Far launch", "DTSTART;VALUE=DATE:20400101"],  # beyond the repeats' years
+    )
+    result = blackout_days(data, LONDON, today=TODAY)
+    assert result.events == 2
+    assert result.days == {
+        date(2027, 1, 2): "Weekly quiet",
+        date(2027, 1, 9): "Weekly quiet",
+        date(2040, 1, 1): "Far launch",
+    }
 
 
 def test_a_duration_blocks_the_days_it_covers_and_a_single_event_is_not_repeating():

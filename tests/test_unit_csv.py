@@ -13,8 +13,8 @@ from bot.schedule.csv_import import (
     ImportContext,
     ScheduleImportError,
     parse_schedule_csv,
-    shown,
 )
+from bot.text import shown
 
 CONTEXT = ImportContext(
     timezone=ZoneInfo("America/New_York"),
